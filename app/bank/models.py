@@ -1,0 +1,74 @@
+"""The problem format: YAML files in `problems/` validate into these models (and the authors' JSON Schema
+is generated from them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.engine.variables import VariableSpec
+from app.kinds import PartSpec
+
+
+class Parameter(BaseModel):
+    """A number that changes between variants. Seed 0 always uses `exam`, the value printed in the exam."""
+
+    model_config = ConfigDict(extra="forbid")
+    exam: Any = Field(description="The value at seed 0.")
+    integer: tuple[int, int] | None = Field(None, description="Inclusive range for other seeds.")
+    uniform: tuple[float, float] | None = None
+    decimals: int | None = Field(None, ge=0, le=6, description="Round uniform draws to this many decimals.")
+    choice: list[Any] | None = None
+    expr: str | None = Field(None, description="Computed from earlier parameters, e.g. `n_neg / n_pos`.")
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Parameter:
+        if sum(r is not None for r in (self.integer, self.uniform, self.choice, self.expr)) > 1:
+            raise ValueError("give at most one of integer, uniform, choice, expr")
+        return self
+
+
+class Figure(BaseModel):
+    """A figure drawn for each variant by a named generator (SVG), or a static file under static/."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    caption: str = ""
+    alt: str = Field(description="Text alternative for screen readers.")
+    generator: str | None = Field(None, description="Name of a figure generator in app.bank.figures.")
+    src: str | None = Field(None, description="Static file path, when no generator.")
+
+
+class ProblemSpec(BaseModel):
+    """One exam problem: statement, random parameters, the names its formulas use, and its parts."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    title: str
+    set: str = Field(description="Problem set id, e.g. c147-w23-midterm.")
+    order: int = Field(0, description="Position within the set.")
+    statement: str = Field("", description="Markdown with $…$ / $$…$$ math; {{ name }} inserts a parameter.")
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    constraints: list[str] = Field(default_factory=list, description="Relations between parameters, e.g. `a < b`.")
+    dims: dict[str, tuple[int, int]] = Field(default_factory=dict, description="Size ranges of dimensions.")
+    variables: dict[str, VariableSpec] = Field(default_factory=dict)
+    figures: list[Figure] = Field(default_factory=list)
+    parts: list[PartSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_parts(self) -> ProblemSpec:
+        for attr in ("id", "label"):
+            seen: set[str] = set()
+            for part in self.parts:
+                value = getattr(part, attr)
+                if value in seen:
+                    raise ValueError(f"two parts have the {attr} {value!r}")
+                seen.add(value)
+        return self
+
+    def part(self, part_id: str) -> PartSpec:
+        for part in self.parts:
+            if part.id == part_id:
+                return part
+        raise KeyError(part_id)

@@ -1,0 +1,76 @@
+"""Variants: a problem at a seed. Seed 0 is the exam as printed; other seeds redraw what may change."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from app.bank.models import Parameter, ProblemSpec
+from app.engine.errors import AuthorError, StudentError
+from app.engine.evaluate import evaluate
+from app.engine.parse import parse
+from app.engine.variables import stable_seed
+from app.kinds.base import Variant
+
+MAX_REDRAWS = 200
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?::([^}]*))?\}\}")
+
+
+def make_variant(problem: ProblemSpec, seed: int) -> Variant:
+    """The parameter values of `problem` at `seed`, satisfying its constraints."""
+    rng = np.random.default_rng(stable_seed(problem.id, seed))
+    for _ in range(MAX_REDRAWS):
+        params: dict[str, Any] = {}
+        for name, spec in problem.parameters.items():
+            params[name] = _value(name, spec, params, rng, seed)
+        if all(_truth(c, params) for c in problem.constraints):
+            return Variant(problem.id, seed, params, problem.variables, problem.dims)
+        if seed == 0:
+            raise AuthorError(f"{problem.id}: the exam values break a constraint")
+    raise AuthorError(f"{problem.id}: no values satisfying the constraints found in {MAX_REDRAWS} draws")
+
+
+def calculate(expr: str, params: dict[str, Any]) -> float | int:
+    """Evaluate a parameter expression (author text, parsed by the same safe parser as answers)."""
+    try:
+        value = evaluate(parse(expr), params)
+    except StudentError as error:
+        raise AuthorError(f"expression {expr!r}: {error.message}") from None
+    except KeyError as missing:
+        raise AuthorError(f"expression {expr!r} uses unknown parameter {missing}") from None
+    if isinstance(value, np.ndarray):
+        raise AuthorError(f"expression {expr!r} must give a number")
+    return int(round(value)) if abs(value - round(value)) < 1e-9 and abs(value) < 2**53 else value
+
+
+def render_text(text: str, params: dict[str, Any]) -> str:
+    """Replace `{{ name }}` (or `{{ name:, }}` with a format spec) by the parameter's value."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name, spec = match.group(1), match.group(2)
+        if name not in params:
+            raise AuthorError(f"text uses unknown parameter {name!r}")
+        return format(params[name], spec.strip()) if spec else str(params[name])
+
+    return _PLACEHOLDER.sub(substitute, text)
+
+
+def _value(name: str, spec: Parameter, params: dict[str, Any], rng: np.random.Generator, seed: int) -> Any:
+    if spec.expr is not None:
+        return calculate(spec.expr, params)
+    if seed == 0:
+        return spec.exam
+    if spec.integer is not None:
+        return int(rng.integers(spec.integer[0], spec.integer[1], endpoint=True))
+    if spec.uniform is not None:
+        value = float(rng.uniform(*spec.uniform))
+        return round(value, spec.decimals) if spec.decimals is not None else value
+    if spec.choice is not None:
+        return spec.choice[int(rng.integers(len(spec.choice)))]
+    return spec.exam
+
+
+def _truth(constraint: str, params: dict[str, Any]) -> bool:
+    return bool(calculate(constraint, params))

@@ -1,0 +1,203 @@
+"""Check an expression answer: parse → resolve names → infer its shape → compare numerically → explain.
+
+    >>> task = ExpressionTask.from_names(...)      # or a part of a problem from the bank
+    >>> check_expression(task, "delta_b1 @ x.T").status
+    'correct'
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from app.engine.compare import Tolerance, diagnose
+from app.engine.errors import AuthorError, StudentError
+from app.engine.evaluate import Value, check_constant_exponents, evaluate
+from app.engine.latex import name_latex, to_latex
+from app.engine.names import resolve
+from app.engine.parse import parse
+from app.engine.scope import Scope, Shape, Symbol, describe_shape
+from app.engine.shapes import infer_shape
+from app.engine.syntax import Node
+from app.engine.variables import Trial, VariableSpec, concrete_shape, sample_trials, stable_seed
+from app.engine.verdict import Verdict
+
+PREPARED_CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common wrong answer an author anticipates, and what to tell a student who gives it."""
+
+    answer: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ExpressionTask:
+    """Everything needed to check one expression answer; picklable, so it can travel to a worker.
+
+    `key` must change whenever anything else does (the bank uses a hash of the part); it keys the caches.
+    The expected value is the derived variable `target` when given (the reference engine's true quantity),
+    else the value of the author's `answer`.
+    """
+
+    key: str
+    variables: Mapping[str, VariableSpec]
+    allowed: tuple[str, ...]
+    answer: str
+    target: str | None = None
+    answer_name: str = "the answer"
+    mistakes: tuple[Mistake, ...] = ()
+    dims: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    trials: int = 5
+    tolerance: Tolerance = Tolerance()
+
+    def scope(self, names: Sequence[str] | None = None) -> Scope:
+        """The student's scope (the allowed names), or the given names' scope (authors may use any name)."""
+        chosen = self.allowed if names is None else names
+        symbols = [self.variables[n].symbol(n) for n in chosen]
+        if "I" not in chosen and self.target and self.variables[self.target].identity is False:
+            shape = self.variables[self.target].dims
+            if len(shape) == 2 and shape[0] == shape[1]:
+                symbols.append(Symbol("I", tuple(shape), "identity"))  # I takes the size the answer needs
+        return Scope.of(*symbols)
+
+
+@dataclass
+class _Prepared:
+    student_scope: Scope
+    trials: list[Trial]
+    envs: list[dict[str, Any]]
+    expected: list[Value]
+    expected_shape: Shape
+    mistakes: list[tuple[Mistake, list[Value]]]
+
+
+def check_expression(task: ExpressionTask, text: str, seed: int = 0) -> Verdict:
+    """Grade `text` against `task`: correct, incorrect with a reason, or invalid with a position."""
+    prepared = _prepare(task, seed)
+    try:
+        node, shape, latex = read(text, prepared.student_scope)
+        got = [evaluate(node, env) for env in prepared.envs]
+    except StudentError as error:
+        return _invalid(error, text)
+    if not all(np.all(np.isfinite(g)) for g in got):
+        return Verdict.invalid(
+            "Your answer evaluates to an infinite or undefined value (a huge power, the log of a negative "
+            "number, a division by zero?).",
+            "evaluation",
+        )
+    if shape == prepared.expected_shape and task.tolerance.all_close(got, prepared.expected):
+        return Verdict.correct(latex=latex)
+    for mistake, values in prepared.mistakes:  # an anticipated mistake may have any shape
+        if task.tolerance.all_close(got, values):
+            return Verdict.incorrect(mistake.message, "mistake", latex)
+    if shape != prepared.expected_shape:
+        return Verdict.incorrect(_shape_message(task, shape, prepared.expected_shape), "shape", latex)
+    return _grade(task, prepared, got, latex)
+
+
+def read(text: str, scope: Scope) -> tuple[Node, Shape, str]:
+    """Parse, resolve and type an answer; return the tree, its shape and its LaTeX. Raises StudentError."""
+    node = resolve(parse(text, scope.symbols.keys()), scope)
+    check_constant_exponents(node)
+    shape = infer_shape(node, scope, text)
+    return node, shape, to_latex(node, scope)
+
+
+def preview(task: ExpressionTask, text: str) -> Verdict:
+    """How an answer is read, without grading it: LaTeX and shape, or the error with its position."""
+    scope = task.scope()
+    try:
+        _, shape, latex = read(text, scope)
+    except StudentError as error:
+        return _invalid(error, text)
+    return Verdict(status="invalid", reason="preview", feedback=f"Shape: {describe_shape(shape)}.", latex=latex)
+
+
+def _grade(task: ExpressionTask, prepared: _Prepared, got: list[Value], latex: str) -> Verdict:
+    tol, want = task.tolerance, prepared.expected
+    diagnosis = diagnose(got, want, tol, task.answer_name)
+    if diagnosis is not None:
+        return Verdict.incorrect(diagnosis.message, diagnosis.reason, latex)
+    agree = [tol.close(g, w) for g, w in zip(got, want, strict=True)]
+    if any(agree):
+        return Verdict.incorrect(_partial_message(task, prepared.trials, agree), "partial", latex)
+    return Verdict.incorrect(f"Your answer does not equal {task.answer_name}.", "wrong", latex)
+
+
+def _invalid(error: StudentError, text: str) -> Verdict:
+    pointer = error.pointer(text)
+    feedback = f"{error.message}\n{pointer}" if pointer else error.message
+    return Verdict.invalid(feedback, error.code, error.position)
+
+
+def _shape_message(task: ExpressionTask, got: Shape, want: Shape) -> str:
+    message = f"Your answer is {describe_shape(got)} but {task.answer_name} is {describe_shape(want)}."
+    if got and want and tuple(reversed(got)) == want:
+        message += " Check the order of the factors and the transposes."
+    return message
+
+
+def _partial_message(task: ExpressionTask, trials: list[Trial], agree: list[bool]) -> str:
+    """Name a case (a value of a choice variable) where the answer fails, if one separates the trials."""
+    for name, spec in task.variables.items():
+        if not spec.choice or name not in task.allowed:
+            continue
+        good = {trial.env[name] for trial, ok in zip(trials, agree, strict=True) if ok}
+        bad = {trial.env[name] for trial, ok in zip(trials, agree, strict=True) if not ok}
+        if good and bad and not good & bad:
+            cases = " or ".join(f"{name} = {v:g}" for v in sorted(bad))
+            return f"Your answer is right in some cases but not when {cases}."
+    return f"Your answer agrees with {task.answer_name} for some inputs but not for all of them."
+
+
+_prepared: OrderedDict[tuple[str, int], _Prepared] = OrderedDict()
+
+
+def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
+    """Trials, expected values and mistake values of a task; computed once per (task, seed) per process."""
+    cache_key = (task.key, seed)
+    if cache_key in _prepared:
+        _prepared.move_to_end(cache_key)
+        return _prepared[cache_key]
+    trials = sample_trials(task.variables, task.dims, task.trials, stable_seed(task.key, seed))
+    author_scope = task.scope(list(task.variables))
+    envs = [_env(trial, author_scope) for trial in trials]
+    expected = _author_values(task.answer, author_scope, envs) if task.target is None else [
+        env[task.target] for env in envs
+    ]
+    shape = (
+        read(task.answer, author_scope)[1] if task.target is None else task.variables[task.target].symbol("").shape
+    )
+    mistakes = [(m, _author_values(m.answer, author_scope, envs)) for m in task.mistakes]
+    prepared = _Prepared(task.scope(), trials, envs, expected, shape, mistakes)
+    _prepared[cache_key] = prepared
+    if len(_prepared) > PREPARED_CACHE_SIZE:
+        _prepared.popitem(last=False)
+    return prepared
+
+
+def _env(trial: Trial, scope: Scope) -> dict[str, Any]:
+    """The trial's values plus the identity matrices the scope provides."""
+    env = dict(trial.env)
+    for name, symbol in scope.symbols.items():
+        if symbol.role == "identity" and name not in env:
+            env[name] = np.eye(concrete_shape(symbol.shape, trial.dims)[0])
+    return env
+
+
+def _author_values(answer: str, scope: Scope, envs: list[dict[str, Any]]) -> list[Value]:
+    try:
+        node, _, _ = read(answer, scope)
+        return [evaluate(node, env) for env in envs]
+    except StudentError as error:
+        raise AuthorError(f"the answer {answer!r} cannot be read: {error.message}") from None
+
+
+__all__ = ["ExpressionTask", "Mistake", "check_expression", "name_latex", "preview", "read"]

@@ -1,0 +1,65 @@
+"""Numeric comparison of an answer with the true quantity over several trials, and the diagnosis of near misses.
+
+Each diagnosis names a kind of mistake (sign, transpose, constant factor, a case that fails) without
+revealing the correct expression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.engine.evaluate import Value
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+    def close(self, got: Value, want: Value) -> bool:
+        a, b = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+        if a.shape != b.shape or not np.all(np.isfinite(a)):
+            return False
+        return bool(np.linalg.norm(a - b) <= self.atol + self.rtol * np.linalg.norm(b))
+
+    def all_close(self, got: Sequence[Value], want: Sequence[Value]) -> bool:
+        return all(self.close(g, w) for g, w in zip(got, want, strict=True))
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    reason: str
+    message: str
+
+
+def diagnose(got: Sequence[Value], want: Sequence[Value], tol: Tolerance, name: str) -> Diagnosis | None:
+    """The generic near misses, most specific first; None when the answer is simply different."""
+    if tol.all_close([-np.asarray(g) for g in got], want):
+        return Diagnosis("sign", f"Your answer has the opposite sign of {name}: check the signs.")
+    if _square(want) and tol.all_close([np.asarray(g).T for g in got], want):
+        return Diagnosis("transpose", f"Your answer is the transpose of {name}: check the order of the factors.")
+    factor = _common_factor(got, want, tol)
+    if factor is not None:
+        return Diagnosis("factor", f"Your answer is off from {name} by a constant factor: check the coefficients.")
+    return None
+
+
+def _square(values: Sequence[Value]) -> bool:
+    return all(np.ndim(v) == 2 and np.shape(v)[0] == np.shape(v)[1] and np.shape(v)[0] > 1 for v in values)
+
+
+def _common_factor(got: Sequence[Value], want: Sequence[Value], tol: Tolerance) -> float | None:
+    """c with got ≈ c·want on every trial (c ≠ 0, 1), found by least squares on the first informative trial."""
+    factor = None
+    for g, w in zip(got, want, strict=True):
+        g_arr, w_arr = np.asarray(g, dtype=float), np.asarray(w, dtype=float)
+        denom = float(np.sum(w_arr * w_arr))
+        if denom > 1e-12 and np.all(np.isfinite(g_arr)):
+            factor = float(np.sum(g_arr * w_arr) / denom)
+            break
+    if factor is None or abs(factor) < 1e-9 or abs(factor - 1) < 1e-6:
+        return None
+    return factor if tol.all_close(got, [factor * np.asarray(w) for w in want]) else None

@@ -1,0 +1,65 @@
+"""Typed errors of the checking engine.
+
+Two audiences, two families: `StudentError` and its children explain to a student why an answer could
+not be read (it costs no attempt); `AuthorError` tells a problem author that a spec is broken.
+"""
+
+from __future__ import annotations
+
+
+class StudentError(Exception):
+    """An answer could not be read or evaluated; the message is written for the student."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+    def pointer(self, text: str) -> str:
+        """The answer with a caret under the offending character, or '' without a position."""
+        if self.position is None or len(text) > 200:
+            return ""
+        line = text.replace("\n", " ")
+        return f"{line}\n{' ' * min(self.position, len(line))}^"
+
+
+class ParseError(StudentError):
+    """The answer is not a well-formed expression (bad character, missing operand, unbalanced brackets)."""
+
+    code = "syntax"
+
+
+class InputTooLarge(ParseError):
+    """The answer exceeds a safety limit (length, nesting, literal size, number of terms)."""
+
+    code = "limit"
+
+
+class UnknownName(StudentError):
+    """The answer uses a name the question does not define."""
+
+    code = "unknown_name"
+
+    def __init__(self, name: str, position: int, allowed: list[str], suggestion: str | None = None) -> None:
+        hint = f" Did you mean `{suggestion}`?" if suggestion else ""
+        listing = ", ".join(allowed) if allowed else "(none)"
+        super().__init__(f"Unknown name `{name}`.{hint} Names you can use here: {listing}.", position)
+        self.name = name
+
+
+class ShapeError(StudentError):
+    """The answer combines matrices whose dimensions do not fit (e.g. an @ with mismatched inner sizes)."""
+
+    code = "shape"
+
+
+class EvaluationError(StudentError):
+    """The answer parsed but cannot be evaluated (non-integer sum bound, too much work, ...)."""
+
+    code = "evaluation"
+
+
+class AuthorError(Exception):
+    """A problem spec is inconsistent; the message is written for the problem's author."""

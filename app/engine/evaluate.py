@@ -1,0 +1,140 @@
+"""Numeric evaluation of a resolved syntax tree with NumPy, in float64.
+
+Values are Python floats (scalars, including 1×1 results) or 2-D arrays. Shapes were checked beforehand by
+`app.engine.shapes`, so this module only computes; it guards the work it does (sum lengths, indices,
+exponents, a step budget) so that no answer can make it run for long.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from app.engine.errors import EvaluationError
+from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
+
+Value = float | np.ndarray
+MAX_STEPS = 200_000
+MAX_SUM_TERMS = 1000
+MAX_INDEX = 1000
+MAX_EXPONENT = 1000.0
+
+
+def _sigmoid(x: Value) -> Value:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # exact logistic function, with no overflow for large |x|
+
+
+def _diag(x: Value) -> Value:
+    if np.ndim(x) == 0:
+        return x
+    return np.diag(x.ravel()) if 1 in x.shape else np.diag(x).reshape(-1, 1).copy()
+
+
+UNARY: dict[str, Callable[[Any], Value]] = {
+    "exp": np.exp, "log": np.log, "ln": np.log, "sqrt": np.sqrt, "abs": np.abs, "sign": np.sign,
+    "tanh": np.tanh, "sigma": _sigmoid, "sigmoid": _sigmoid, "relu": lambda x: np.maximum(x, 0.0),
+    "heaviside": lambda x: np.heaviside(x, 0.0), "diag": _diag, "trace": np.trace,
+}  # fmt: skip
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
+
+
+def as_value(x: Any) -> Value:
+    """One representation per value: 1×1 arrays and NumPy scalars become floats."""
+    if isinstance(x, np.ndarray):
+        if x.size == 1 and x.ndim <= 2 and (x.ndim < 2 or x.shape == (1, 1)):
+            return float(x.reshape(-1)[0])
+        return x if x.ndim == 2 else np.atleast_2d(x).astype(float)
+    return float(x)
+
+
+def evaluate(node: Node, env: Mapping[str, Any]) -> Value:
+    """Evaluate a tree whose names are in `env` (floats, arrays, or families indexable by int)."""
+    with np.errstate(all="ignore"):
+        return _Evaluator(env).value(node)
+
+
+def check_constant_exponents(node: Node) -> None:
+    """Reject `9^9^9^9`-style constant towers before any shape or numeric work: EvaluationError if too large."""
+    for sub in node.walk():
+        if isinstance(sub, Binary) and sub.op == "^" and not any(isinstance(n, Name | Index) for n in sub.right.walk()):
+            evaluate(sub.right, {})
+
+
+class _Evaluator:
+    def __init__(self, env: Mapping[str, Any]) -> None:
+        self.env = dict(env)
+        self.steps = 0
+
+    def value(self, node: Node) -> Value:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", node.start)
+        return as_value(self.compute(node))
+
+    def compute(self, node: Node) -> Any:
+        if isinstance(node, Num):
+            return node.value
+        if isinstance(node, Name):
+            return self.env[node.name]
+        if isinstance(node, Index):
+            return self.env[node.family][self.integer(node.index, "An index", MAX_INDEX)]
+        if isinstance(node, Neg):
+            return -self.value(node.operand)
+        if isinstance(node, Transpose):
+            v = self.value(node.operand)
+            return v.T if isinstance(v, np.ndarray) else v
+        if isinstance(node, Compare):
+            return COMPARE[node.op](self.value(node.left), self.value(node.right)).astype(float)
+        if isinstance(node, Binary):
+            return self.binary(node)
+        if isinstance(node, Call):
+            return self.call(node)
+        if isinstance(node, Sum):
+            return self.sum(node)
+        raise TypeError(f"unknown node {node!r}")  # pragma: no cover
+
+    def integer(self, node: Node, what: str, limit: int) -> int:
+        v = self.value(node)
+        if isinstance(v, np.ndarray) or not np.isfinite(v) or abs(v - round(v)) > 1e-9:
+            raise EvaluationError(f"{what} must be a whole number, but `{v:.4g}` is not.", node.start)
+        if abs(v) > limit:
+            raise EvaluationError(f"{what} may be at most {limit}.", node.start)
+        return round(v)
+
+    def binary(self, node: Binary) -> Any:
+        a, b = self.value(node.left), self.value(node.right)
+        op = node.op
+        if op in ("juxt", "@"):
+            both_matrices = isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
+            return a @ b if both_matrices else a * b
+        if op == "^":
+            if abs(b) > MAX_EXPONENT:
+                raise EvaluationError(f"The exponent is too large (more than {MAX_EXPONENT:g}).", node.right.start)
+            return np.power(a, b) if isinstance(a, np.ndarray) else float(np.power(float(a), b))
+        return {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "⊙": np.multiply}[op](a, b)
+
+    def call(self, node: Call) -> Any:
+        args = [self.value(arg) for arg in node.args]
+        if node.func in UNARY:
+            return UNARY[node.func](args[0])
+        if len(args) == 2:
+            return {"max": np.maximum, "min": np.minimum}[node.func](*args)
+        return {"max": np.max, "min": np.min, "sum": np.sum}[node.func](args[0])
+
+    def sum(self, node: Sum) -> Any:
+        lo = self.integer(node.lo, "A sum's lower bound", 10 * MAX_SUM_TERMS)
+        hi = self.integer(node.hi, "A sum's upper bound", 10 * MAX_SUM_TERMS)
+        if hi - lo + 1 > MAX_SUM_TERMS:
+            raise EvaluationError(f"A sum may have at most {MAX_SUM_TERMS} terms.", node.start)
+        saved = self.env.get(node.index)
+        total: Value = 0.0
+        for k in range(lo, hi + 1):
+            self.env[node.index] = float(k)
+            total = total + self.value(node.body)
+        if saved is None:
+            self.env.pop(node.index, None)
+        else:
+            self.env[node.index] = saved
+        return total

@@ -1,0 +1,114 @@
+"""LaTeX for a resolved syntax tree: the "interpreted as …" a student sees, with only necessary brackets."""
+
+from __future__ import annotations
+
+import re
+
+from app.engine.scope import Scope
+from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
+
+GREEK_NAMES = frozenset(
+    "alpha beta gamma delta epsilon eta theta lambda mu nu sigma tau phi psi omega Delta Sigma".split()
+)
+_PREC = {">": 10, "<": 10, ">=": 10, "<=": 10, "+": 20, "-": 20, "*": 30, "/": 30, "@": 30, "⊙": 30, "juxt": 30}
+_NEG, _POW, _ATOM = 40, 50, 70
+_OPS = {"+": " + ", "-": " - ", "*": " \\cdot ", "⊙": " \\odot ", "@": " ", "juxt": " ", ">": " > ", "<": " < ",
+        ">=": " \\geq ", "<=": " \\leq "}  # fmt: skip
+_FUNCS = {"exp": "\\exp", "log": "\\log", "ln": "\\ln", "tanh": "\\tanh", "sigma": "\\sigma", "sigmoid": "\\sigma",
+          "max": "\\max", "min": "\\min", "sign": "\\operatorname{sign}", "relu": "\\operatorname{ReLU}",
+          "heaviside": "H", "diag": "\\operatorname{diag}", "trace": "\\operatorname{tr}",
+          "sum": "\\operatorname{sum}"}  # fmt: skip
+
+
+def name_latex(name: str) -> str:
+    """`delta_b1` → `\\delta_{b_{1}}`, `yhat` → `\\hat{y}`, `theta0` → `\\theta_{0}`, `W1` → `W_{1}`."""
+    head, _, rest = name.partition("_")
+    match = re.fullmatch(r"([A-Za-z]+?)(hat)?(\d*)", head)
+    if not match:
+        escaped = name.replace("_", "\\_")
+        return f"\\mathrm{{{escaped}}}"
+    letters, hat, digits = match.groups()
+    if letters in GREEK_NAMES:
+        base = f"\\{letters}"
+    elif len(letters) == 1:
+        base = letters
+    else:
+        base = f"\\mathrm{{{letters}}}"
+    if hat:
+        base = f"\\hat{{{base}}}"
+    subscripts = [digits] if digits else []
+    if rest:
+        subscripts.append(name_latex(rest))
+    return f"{base}_{{{','.join(subscripts)}}}" if subscripts else base
+
+
+def to_latex(node: Node, scope: Scope | None = None) -> str:
+    return _Printer(scope or Scope()).latex(node)
+
+
+class _Printer:
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def name(self, name: str) -> str:
+        symbol = self.scope.symbols.get(name)
+        return symbol.latex if symbol and symbol.latex else name_latex(name)
+
+    def prec(self, node: Node) -> int:
+        if isinstance(node, Binary):
+            return _POW if node.op == "^" else (_ATOM if node.op == "/" else _PREC[node.op])
+        if isinstance(node, Neg):
+            return _NEG
+        if isinstance(node, Num) and ("e" in node.text.lower() or node.value < 0):
+            return _PREC["*"]
+        if isinstance(node, Sum):
+            return _PREC["*"]
+        return _ATOM
+
+    def wrap(self, node: Node, minimum: int) -> str:
+        text = self.latex(node)
+        return f"\\left({text}\\right)" if self.prec(node) < minimum else text
+
+    def latex(self, node: Node) -> str:
+        if isinstance(node, Num):
+            mantissa, _, exponent = node.text.lower().partition("e")
+            return f"{mantissa} \\cdot 10^{{{int(exponent)}}}" if exponent else node.text
+        if isinstance(node, Name):
+            return self.name(node.name)
+        if isinstance(node, Index):
+            return f"{{{self.name(node.family)}}}_{{{self.latex(node.index)}}}"
+        if isinstance(node, Neg):
+            return "-" + self.wrap(node.operand, _NEG + 1)
+        if isinstance(node, Transpose):
+            return f"{{{self.wrap(node.operand, _ATOM)}}}^{{\\top}}"
+        if isinstance(node, Compare):
+            return f"\\mathbb{{1}}\\left[{self.latex(node.left)}{_OPS[node.op]}{self.latex(node.right)}\\right]"
+        if isinstance(node, Binary):
+            return self.binary(node)
+        if isinstance(node, Call):
+            return self.call(node)
+        if isinstance(node, Sum):
+            bounds = f"_{{{node.index}={self.latex(node.lo)}}}^{{{self.latex(node.hi)}}}"
+            return f"\\sum{bounds} {self.wrap(node.body, _PREC['*'])}"
+        raise TypeError(f"unknown node {node!r}")  # pragma: no cover
+
+    def binary(self, node: Binary) -> str:
+        if node.op == "/":
+            return f"\\frac{{{self.latex(node.left)}}}{{{self.latex(node.right)}}}"
+        if node.op == "^":
+            return f"{{{self.wrap(node.left, _ATOM)}}}^{{{self.latex(node.right)}}}"
+        p = _PREC[node.op]
+        left = self.wrap(node.left, p)
+        # A sum on the right extends to the end of the product, as in ε Σ_k g_k: no brackets needed.
+        right = self.latex(node.right) if isinstance(node.right, Sum) else self.wrap(node.right, p + 1)
+        if node.op in ("juxt", "@") and isinstance(node.right, Num):
+            return f"{left} \\cdot {right}"
+        return f"{left}{_OPS[node.op]}{right}"
+
+    def call(self, node: Call) -> str:
+        args = ", ".join(self.latex(a) for a in node.args)
+        if node.func == "sqrt":
+            return f"\\sqrt{{{args}}}"
+        if node.func == "abs":
+            return f"\\left|{args}\\right|"
+        return f"{_FUNCS[node.func]}\\left({args}\\right)"

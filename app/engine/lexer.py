@@ -1,0 +1,110 @@
+"""Tokenizer for the answer language.
+
+It accepts a closed set of characters; anything else (`#`, quotes used as strings, backslashes, `;`) is an
+error at its position. Unicode variants are folded one character at a time so positions stay those of the
+student's own text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.engine.errors import InputTooLarge, ParseError
+
+MAX_LENGTH = 2000
+MAX_DIGITS = 30
+MAX_DECIMAL_EXPONENT = 300
+
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon", "η": "eta",
+    "θ": "theta", "λ": "lambda", "μ": "mu", "ν": "nu", "σ": "sigma", "τ": "tau", "Δ": "Delta", "Σ": "Sigma",
+}  # fmt: skip
+LETTERS = {"ŷ": "yhat"}
+SINGLE_FOLD = {"−": "-", "–": "-", "×": "*", "·": "*", "∗": "*", "÷": "/", "⊙": "⊙", "∘": "⊙", "ᵀ": "ᵀ"}
+OPERATORS = ("**", ">=", "<=", "≥", "≤", "+", "-", "*", "/", "^", "@", "⊙", ">", "<", "'", "ᵀ")
+BRACKETS = {"(": ")", "[": "]", "{": "}"}
+
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_NAME_CHAR = re.compile(r"[A-Za-z0-9_]")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "num" | "name" | "op" | "open" | "close" | "comma" | "transpose" | "end"
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split an answer into tokens, or raise ParseError pointing at the first character we do not accept."""
+    if len(text) > MAX_LENGTH:
+        raise InputTooLarge(f"Your answer is {len(text)} characters long; the limit is {MAX_LENGTH}.")
+    tokens: list[Token] = []
+    i = 0
+    while i < len(text):
+        ch = SINGLE_FOLD.get(text[i], text[i])
+        if ch.isspace():
+            i += 1
+        elif ch.isdigit() or (ch == "." and i + 1 < len(text) and text[i + 1].isdigit()):
+            i = _number(text, i, tokens)
+        elif ch.isalpha() or ch == "_":
+            i = _name(text, i, tokens)
+        elif ch == "." and text[i + 1 : i + 2] == "T" and not _NAME_CHAR.match(text[i + 2 : i + 3] or " "):
+            tokens.append(Token("transpose", ".T", i, i + 2))
+            i += 2
+        elif ch in BRACKETS:
+            tokens.append(Token("open", ch, i, i + 1))
+            i += 1
+        elif ch in BRACKETS.values():
+            tokens.append(Token("close", ch, i, i + 1))
+            i += 1
+        elif ch == ",":
+            tokens.append(Token("comma", ch, i, i + 1))
+            i += 1
+        else:
+            i = _operator(text, i, ch, tokens)
+    tokens.append(Token("end", "", len(text), len(text)))
+    return tokens
+
+
+def _number(text: str, i: int, tokens: list[Token]) -> int:
+    match = _NUMBER.match(text, i)
+    assert match is not None  # the caller saw a digit
+    mantissa, exponent = match.group(1), match.group(2)
+    if len(mantissa.replace(".", "").lstrip("0")) > MAX_DIGITS:
+        raise InputTooLarge(f"The number starting here has more than {MAX_DIGITS} digits.", i)
+    if exponent and abs(int(exponent[1:])) > MAX_DECIMAL_EXPONENT:
+        raise InputTooLarge(f"The number `{match.group(0)[:20]}` is too large or too small.", i)
+    tokens.append(Token("num", match.group(0), i, match.end()))
+    return match.end()
+
+
+def _name(text: str, i: int, tokens: list[Token]) -> int:
+    start, parts = i, []
+    while i < len(text) and (text[i].isalnum() or text[i] == "_"):
+        ch = text[i]
+        if ch in GREEK or ch in LETTERS:
+            parts.append(GREEK.get(ch) or LETTERS[ch])
+        elif ch.isascii():
+            parts.append(ch)
+        else:
+            raise ParseError(f"The character `{ch}` is not allowed in a name.", i)
+        i += 1
+    tokens.append(Token("name", "".join(parts), start, i))
+    return i
+
+
+def _operator(text: str, i: int, ch: str, tokens: list[Token]) -> int:
+    two = ch + SINGLE_FOLD.get(text[i + 1 : i + 2], text[i + 1 : i + 2])
+    for op in OPERATORS:
+        if (two == op) if len(op) == 2 else (ch == op):
+            canonical = {"**": "^", "≥": ">=", "≤": "<="}.get(op, op)
+            if canonical in ("'", "ᵀ"):
+                tokens.append(Token("transpose", op, i, i + len(op)))
+            else:
+                tokens.append(Token("op", canonical, i, i + len(op)))
+            return i + len(op)
+    shown = ch if ch.isprintable() else repr(ch)
+    raise ParseError(f"The character `{shown}` is not allowed in an answer.", i)

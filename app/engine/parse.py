@@ -1,0 +1,217 @@
+"""The whitelisting parser: answer text → syntax tree (`app.engine.syntax`), never through eval or sympify.
+
+A Pratt parser over the tokens of `app.engine.lexer`. Only the constructs listed in FUNCTIONS and the operator
+table exist; everything else is a ParseError with the position of the offending token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+
+from app.engine.errors import InputTooLarge, ParseError
+from app.engine.lexer import BRACKETS, Token, tokenize
+from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
+
+MAX_DEPTH = 40
+MAX_NODES = 400
+MAX_HEIGHT = 100
+
+UNARY_FUNCTIONS = frozenset(
+    {"exp", "log", "ln", "sqrt", "abs", "sign", "tanh", "sigma", "sigmoid", "relu", "heaviside", "diag", "trace"}
+)
+FUNCTIONS = UNARY_FUNCTIONS | {"max", "min", "sum", "odot"}
+
+_INFIX = {">": 10, "<": 10, ">=": 10, "<=": 10, "+": 20, "-": 20, "*": 30, "/": 30, "@": 30, "⊙": 30, "^": 50}
+_JUXT, _UNARY, _POSTFIX = 30, 40, 60
+
+
+def parse(text: str, variables: Collection[str] = ()) -> Node:
+    """Parse an answer. `variables` are the names the question declares: they shadow functions (`sigma^2`)."""
+    node = _Parser(tokenize(text), text, frozenset(variables)).parse_all()
+    _check_height(node)
+    return node
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], text: str, variables: frozenset[str]) -> None:
+        self.tokens, self.text, self.variables = tokens, text, variables
+        self.i = 0
+        self.depth = 0
+        self.nodes = 0
+
+    # -- token helpers -------------------------------------------------------------------------------
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def expect_close(self, opener: Token) -> Token:
+        want = BRACKETS[opener.text]
+        if self.tok.kind == "close" and self.tok.text == want:
+            return self.advance()
+        if self.tok.kind == "end":
+            raise ParseError(f"The bracket `{opener.text}` opened here is never closed.", opener.start)
+        raise ParseError(f"Expected `{want}` to close the `{opener.text}` at position {opener.start + 1}.", self.tok.start)
+
+    def make(self, node: Node, start: int, end: int | None = None) -> Node:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise InputTooLarge(f"Your answer has too many terms (the limit is {MAX_NODES} symbols and numbers).")
+        return replace(node, start=start, end=self.tokens[self.i - 1].end if end is None else end)
+
+    # -- grammar --------------------------------------------------------------------------------------
+    def parse_all(self) -> Node:
+        if self.tok.kind == "end":
+            raise ParseError("Your answer is empty.", 0)
+        node = self.expression(0)
+        if self.tok.kind != "end":
+            raise self.unexpected()
+        return node
+
+    def expression(self, min_bp: int) -> Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise InputTooLarge(f"Your answer is nested too deeply (more than {MAX_DEPTH} levels).", self.tok.start)
+        left = self.prefix()
+        while True:
+            bp, op = self.infix_power()
+            if bp is None or bp <= min_bp:
+                break
+            left = self.infix(left, op, bp)
+        self.depth -= 1
+        return left
+
+    def infix_power(self) -> tuple[int | None, str]:
+        tok = self.tok
+        if tok.kind == "op" and tok.text in _INFIX:
+            return _INFIX[tok.text], tok.text
+        if tok.kind in ("transpose",) or (tok.kind == "open" and tok.text == "["):
+            return _POSTFIX, tok.kind
+        if tok.kind in ("num", "name") or (tok.kind == "open" and tok.text != "["):
+            return _JUXT, "juxt"
+        return None, ""
+
+    def infix(self, left: Node, op: str, bp: int) -> Node:
+        start = left.start
+        if op == "transpose":
+            self.advance()
+            return self.make(Transpose(left), start)
+        if op == "open":
+            raise ParseError("Square brackets index a family of vectors, as in g[k].", self.tok.start)
+        if op == "juxt":
+            if isinstance(left, Num) and self.tok.kind == "num":
+                raise ParseError("Two numbers in a row: put an operator between them.", self.tok.start)
+            return self.make(Binary("juxt", left, self.expression(bp)), start)
+        op_tok = self.advance()
+        if op == "^" and self.at_transpose_exponent():
+            return self.make(Transpose(left), start)
+        if self.tok.kind in ("end", "close", "comma"):
+            raise ParseError(f"`{op_tok.text}` needs something after it.", op_tok.start)
+        if op == "^":
+            return self.make(Binary("^", left, self.expression(bp - 1)), start)  # right-associative
+        right = self.expression(bp)
+        if op in (">", "<", ">=", "<="):
+            if self.tok.kind == "op" and _INFIX.get(self.tok.text) == 10:
+                raise ParseError("Chain comparisons in separate brackets, e.g. (a < b)(b < c).", self.tok.start)
+            return self.make(Compare(op, left, right), start)
+        return self.make(Binary(op, left, right), start)
+
+    def at_transpose_exponent(self) -> bool:
+        """`x^T`, `x^{T}`, `x^(T)`: a transpose, unless the question has a variable named T."""
+        if "T" in self.variables:
+            return False
+        t = self.tokens
+        if t[self.i].kind == "name" and t[self.i].text == "T":
+            self.i += 1
+            return True
+        if t[self.i].kind == "open" and t[self.i + 1].text == "T" and t[self.i + 2].kind == "close":
+            self.i += 3
+            return True
+        return False
+
+    def prefix(self) -> Node:
+        tok = self.tok
+        if tok.kind == "num":
+            self.advance()
+            return self.make(Num(float(tok.text), tok.text), tok.start)
+        if tok.kind == "name":
+            return self.name()
+        if tok.kind == "open" and tok.text != "[":
+            self.advance()
+            inner = self.expression(0)
+            self.expect_close(tok)
+            return self.make(inner, tok.start)
+        if tok.kind == "op" and tok.text in ("-", "+"):
+            self.advance()
+            operand = self.expression(_UNARY)
+            return operand if tok.text == "+" else self.make(Neg(operand), tok.start)
+        raise self.unexpected()
+
+    def name(self) -> Node:
+        tok = self.advance()
+        name = tok.text
+        if name in FUNCTIONS and name not in self.variables:
+            if not (self.tok.kind == "open" and self.tok.text == "("):
+                raise ParseError(f"`{name}` is a function: write {name}(...).", tok.start)
+            return self.call(tok)
+        if self.tok.kind == "open" and self.tok.text == "[":
+            opener = self.advance()
+            index = self.expression(0)
+            self.expect_close(opener)
+            return self.make(Index(name, index), tok.start)
+        return self.make(Name(name), tok.start)
+
+    def call(self, name_tok: Token) -> Node:
+        opener = self.advance()
+        args: list[Node] = []
+        while True:
+            if self.tok.kind == "close" and not args:
+                break
+            args.append(self.expression(0))
+            if self.tok.kind != "comma":
+                break
+            self.advance()
+        self.expect_close(opener)
+        return self.make(self.build_call(name_tok, tuple(args)), name_tok.start)
+
+    def build_call(self, tok: Token, args: tuple[Node, ...]) -> Node:
+        name = tok.text
+        if name == "sum" and len(args) == 4:
+            if not isinstance(args[1], Name):
+                raise ParseError("In sum(expr, k, lo, hi) the second argument must be the index name.", args[1].start)
+            return Sum(args[0], args[1].name, args[2], args[3])
+        if name == "odot" and len(args) == 2:
+            return Binary("⊙", args[0], args[1])
+        expected = {"max": (1, 2), "min": (1, 2), "sum": (1, 4), "odot": (2,)}.get(name, (1,))
+        if len(args) not in expected:
+            usage = {"sum": "sum(x) or sum(expr, k, lo, hi)", "max": "max(x) or max(a, b)",
+                     "min": "min(x) or min(a, b)", "odot": "odot(a, b)"}.get(name, f"{name}(x)")  # fmt: skip
+            raise ParseError(f"`{name}` takes {' or '.join(map(str, expected))} argument(s): {usage}.", tok.start)
+        return Call(name, args)
+
+    def unexpected(self) -> ParseError:
+        tok = self.tok
+        if tok.kind == "end":
+            return ParseError("Your answer ends too early: something is missing at the end.", tok.start)
+        if tok.kind == "close":
+            return ParseError(f"Unmatched `{tok.text}`.", tok.start)
+        if tok.kind == "comma":
+            return ParseError("A comma can only separate the arguments of a function.", tok.start)
+        if tok.kind == "transpose":
+            return ParseError(f"`{tok.text}` (transpose) must follow what it transposes.", tok.start)
+        return ParseError(f"Unexpected `{tok.text}`.", tok.start)
+
+
+def _check_height(root: Node) -> None:
+    """Reject trees so deep that recursive passes over them would be slow or exhaust the stack."""
+    stack = [(root, 1)]
+    while stack:
+        node, height = stack.pop()
+        if height > MAX_HEIGHT:
+            raise InputTooLarge(f"Your answer is nested too deeply (more than {MAX_HEIGHT} levels).", node.start)
+        stack.extend((child, height + 1) for child in node.children())

@@ -1,0 +1,133 @@
+"""Static shape inference over symbolic dimensions, so shape mistakes are explained in the question's terms.
+
+Scalars are 1×1: `W2.T @ delta_b2` is a column, and `W2 @ a1` is a scalar. `*`, `/`, `⊙` and comparisons
+broadcast like NumPy; `+`/`-` need equal shapes or a scalar; `@` needs matching inner dimensions;
+juxtaposition is the matrix product between matrices and the ordinary product otherwise.
+"""
+
+from __future__ import annotations
+
+from app.engine.errors import ShapeError
+from app.engine.scope import Scope, Shape, describe_shape, normalize_shape
+from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
+
+ELEMENTWISE = frozenset(
+    {"exp", "log", "ln", "sqrt", "abs", "sign", "tanh", "sigma", "sigmoid", "relu", "heaviside"}
+)
+
+
+def infer_shape(node: Node, scope: Scope, text: str = "", bound: frozenset[str] = frozenset()) -> Shape:
+    """The shape of a resolved tree, or ShapeError naming the operands that do not fit."""
+    return _Inference(scope, text).shape(node, bound)
+
+
+class _Inference:
+    def __init__(self, scope: Scope, text: str) -> None:
+        self.scope, self.text = scope, text
+
+    def quote(self, node: Node) -> str:
+        snippet = self.text[node.start : node.end].strip()
+        return f"`{snippet}`" if snippet and len(snippet) <= 40 else "this part"
+
+    def operand(self, node: Node, shape: Shape) -> str:
+        return f"{self.quote(node)} ({describe_shape(shape)})"
+
+    def shape(self, node: Node, bound: frozenset[str]) -> Shape:
+        if isinstance(node, Num):
+            return ()
+        if isinstance(node, Name):
+            return () if node.name in bound else self.scope[node.name].shape
+        if isinstance(node, Index):
+            self.scalar(node.index, bound, "an index")
+            return self.scope[node.family].shape
+        if isinstance(node, Neg):
+            return self.shape(node.operand, bound)
+        if isinstance(node, Transpose):
+            s = self.shape(node.operand, bound)
+            return normalize_shape(tuple(reversed(s)))
+        if isinstance(node, Binary | Compare):
+            return self.binary(node, bound)
+        if isinstance(node, Call):
+            return self.call(node, bound)
+        if isinstance(node, Sum):
+            self.scalar(node.lo, bound, "a sum's lower bound")
+            self.scalar(node.hi, bound, "a sum's upper bound")
+            return self.shape(node.body, bound | {node.index})
+        raise TypeError(f"unknown node {node!r}")  # pragma: no cover - the parser builds no other nodes
+
+    def scalar(self, node: Node, bound: frozenset[str], what: str) -> None:
+        shape = self.shape(node, bound)
+        if shape:
+            raise ShapeError(f"{self.operand(node, shape)} is used as {what}, which must be a scalar.", node.start)
+
+    def binary(self, node: Binary | Compare, bound: frozenset[str]) -> Shape:
+        a, b = self.shape(node.left, bound), self.shape(node.right, bound)
+        op = node.op
+        if op == "juxt":
+            op = "@" if a and b else "*"
+        if op == "^":
+            if b:
+                raise ShapeError(f"The exponent {self.operand(node.right, b)} must be a scalar.", node.right.start)
+            return a
+        if not a or not b:
+            return a or b
+        if op == "@":
+            return self.matmul(node, a, b)
+        if op in ("+", "-"):
+            if a != b:
+                verb = "add" if op == "+" else "subtract"
+                raise ShapeError(
+                    f"Cannot {verb} {self.operand(node.left, a)} and {self.operand(node.right, b)}: "
+                    "the shapes must be equal.",
+                    node.start,
+                )
+            return a
+        return self.broadcast(node, a, b)
+
+    def matmul(self, node: Binary | Compare, a: Shape, b: Shape) -> Shape:
+        if a[1] != b[0]:
+            raise ShapeError(
+                f"Cannot matrix-multiply {self.operand(node.left, a)} by {self.operand(node.right, b)}: "
+                f"the inner dimensions {a[1]} and {b[0]} differ.",
+                node.start,
+            )
+        return normalize_shape((a[0], b[1]))
+
+    def broadcast(self, node: Binary | Compare, a: Shape, b: Shape) -> Shape:
+        out = []
+        for da, db in zip(a, b, strict=True):
+            if da != db and 1 not in (da, db):
+                raise ShapeError(
+                    f"Cannot combine {self.operand(node.left, a)} and {self.operand(node.right, b)} elementwise "
+                    f"with `{node.op}`: dimensions {da} and {db} differ.",
+                    node.start,
+                )
+            out.append(db if da == 1 else da)
+        return normalize_shape(tuple(out))
+
+    def call(self, node: Call, bound: frozenset[str]) -> Shape:
+        shapes = [self.shape(arg, bound) for arg in node.args]
+        func, first = node.func, shapes[0]
+        if func in ELEMENTWISE:
+            return first
+        if func in ("max", "min", "sum"):
+            if len(shapes) == 1:
+                return ()
+            a, b = shapes
+            return (a or b) if not a or not b else self.broadcast(Binary(func, *node.args, start=node.start), a, b)
+        if func == "trace":
+            self.square(node, first)
+            return ()
+        if func == "diag":
+            if first and 1 in first:
+                n = first[0] if first[1] == 1 else first[1]
+                return normalize_shape((n, n))
+            self.square(node, first)
+            return normalize_shape((first[0], 1)) if first else ()
+        raise TypeError(f"unknown function {func}")  # pragma: no cover
+
+    def square(self, node: Call, shape: Shape) -> None:
+        if shape and shape[0] != shape[1]:
+            raise ShapeError(
+                f"`{node.func}` needs a square matrix, but {self.operand(node.args[0], shape)} is not.", node.start
+            )

@@ -1,0 +1,93 @@
+"""The syntax tree of an answer: what the whitelisting parser builds, and all the rest of the engine reads.
+
+Every node records the span of source text it came from, so that errors can point at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+
+
+@dataclass(frozen=True)
+class Node:
+    start: int = field(default=0, kw_only=True, compare=False)
+    end: int = field(default=0, kw_only=True, compare=False)
+
+    def children(self) -> Iterator[Node]:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Node):
+                yield value
+            elif isinstance(value, tuple):
+                yield from (v for v in value if isinstance(v, Node))
+
+    def walk(self) -> Iterator[Node]:
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Num(Node):
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    """A variable, a bound summation index or the identity `I` (resolved later, against the question's names)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Index(Node):
+    """A member of an indexed family: `g[k]`, `g_k`."""
+
+    family: str
+    index: Node
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Binary(Node):
+    """`op` is one of + - * / @ ⊙ ^ or `juxt` (juxtaposition: scalar product, or matrix product of matrices)."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    """An indicator: 1 where the comparison holds, 0 elsewhere (elementwise)."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Transpose(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    func: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Sum(Node):
+    """sum(body, index, lo, hi), bounds inclusive."""
+
+    body: Node
+    index: str
+    lo: Node
+    hi: Node

@@ -1,0 +1,65 @@
+"""The protocol every answer kind implements: a pydantic part spec that can check an answer.
+
+A kind is one module defining one subclass of `PartBase` with a `kind` literal, `check` (parse the raw
+answer → compare → feedback) and `reference_answer` (the model answer in the form a student submits, used
+by `quizzes validate` and the tests). Registration is one line in `app.kinds.__init__`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.engine.variables import VariableSpec
+from app.engine.verdict import Verdict
+
+Answer = Any  # what a student submits for one part: str, number, list of str, dict, list of lists ...
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A problem at one seed: the values of its random parameters, and the names its parts share."""
+
+    problem_id: str
+    seed: int
+    params: Mapping[str, Any] = field(default_factory=dict)
+    variables: Mapping[str, VariableSpec] = field(default_factory=dict)
+    dims: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+
+class Hint(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+
+
+class PartBase(BaseModel):
+    """Fields every part has, whatever its kind."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Stable id, unique within the problem.")
+    label: str = Field(description="The exam's own numbering: 1a, 2b.viii, 4c.ii, 5.")
+    prompt: str = Field("", description="Markdown with $…$ math; {{ name }} inserts a parameter.")
+    points: float = Field(1.0, ge=0)
+    hints: list[str] = Field(default_factory=list, description="Revealed one at a time, on request.")
+    solution: str | None = Field(None, description="Markdown; shown when `solution_after` allows it.")
+    solution_after: int | None = Field(
+        None, ge=0, description="Show the solution after this many attempts (None: only after a correct answer)."
+    )
+    max_attempts: int | None = Field(None, ge=1, description="None: unlimited practice.")
+
+    def check(self, answer: Answer, variant: Variant) -> Verdict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def reference_answer(self, variant: Variant) -> Answer:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def author_problems(self, variant: Variant) -> list[str]:
+        """Inconsistencies an author must fix (beyond the schema); checked by `quizzes validate`."""
+        return []
+
+    def public_view(self, variant: Variant) -> dict[str, Any]:
+        """What a student may see of the part before answering (never the answer)."""
+        return {}

@@ -1,0 +1,99 @@
+"""Expression answers (`delta_b1 @ x.T`), checked by the engine against the reference engine's true quantity."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.engine.check import ExpressionTask, Mistake, check_expression, preview
+from app.engine.compare import Tolerance
+from app.engine.errors import AuthorError
+from app.engine.scope import describe_shape
+from app.engine.variables import VariableSpec
+from app.engine.verdict import Verdict
+from app.kinds.base import Answer, PartBase, Variant
+
+
+class MistakeSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer: str = Field(description="A wrong answer, in the answer language; matched numerically.")
+    message: str = Field(description="Feedback for a student whose answer equals it (without the fix).")
+
+
+class ExpressionPart(PartBase):
+    """A formula in the question's names, e.g. δ_W1 in terms of δ_b1 and x."""
+
+    kind: Literal["expression"] = "expression"
+    answer: str = Field(description="The model answer, in the answer language.")
+    target: str | None = Field(None, description="Variable holding the true quantity (from the reference engine).")
+    answer_name: str = Field("the answer", description="How feedback names the quantity, e.g. δ_W1.")
+    names: list[str] = Field(description="The names a student may use (variables, parameters).")
+    mistakes: list[MistakeSpec] = Field(default_factory=list)
+    trials: int = Field(5, ge=3, le=50)
+    rtol: float = Field(1e-6, gt=0)
+    atol: float = Field(1e-9, ge=0)
+
+    def task(self, variant: Variant) -> ExpressionTask:
+        variables = dict(variant.variables)
+        for name, value in variant.params.items():
+            if name not in variables and isinstance(value, int | float):
+                variables[name] = VariableSpec(choice=[float(value)])  # a parameter is a constant here
+        unknown = [n for n in self.names if n not in variables]
+        if unknown:
+            raise AuthorError(f"part {self.id}: names {unknown} are neither variables nor parameters")
+        if self.target is not None and self.target not in variables:
+            raise AuthorError(f"part {self.id}: target {self.target!r} is not a variable")
+        digest = hashlib.blake2b(
+            repr((self.model_dump(), sorted((k, v.model_dump_json()) for k, v in variables.items()),
+                  sorted(variant.dims.items()))).encode(), digest_size=8,
+        ).hexdigest()  # fmt: skip
+        return ExpressionTask(
+            key=f"{variant.problem_id}/{self.id}/{digest}",
+            variables=variables,
+            allowed=tuple(self.names),
+            answer=self.answer,
+            target=self.target,
+            answer_name=self.answer_name,
+            mistakes=tuple(Mistake(m.answer, m.message) for m in self.mistakes),
+            dims=dict(variant.dims),
+            trials=self.trials,
+            tolerance=Tolerance(self.rtol, self.atol),
+        )
+
+    def check(self, answer: Answer, variant: Variant) -> Verdict:
+        if not isinstance(answer, str):
+            return Verdict.invalid("Type your answer as a formula, e.g. delta_b1 @ x.T.", "format")
+        return check_expression(self.task(variant), answer, variant.seed)
+
+    def reference_answer(self, variant: Variant) -> Answer:
+        return self.answer
+
+    def preview(self, text: str, variant: Variant) -> Verdict:
+        return preview(self.task(variant), text)
+
+    def public_view(self, variant: Variant) -> dict[str, Any]:
+        scope = self.task(variant).scope()
+        return {
+            "names": [
+                {"name": name, "shape": describe_shape(symbol.shape), "role": symbol.role}
+                for name, symbol in scope.symbols.items()
+            ]
+        }
+
+    def author_problems(self, variant: Variant) -> list[str]:
+        task = self.task(variant)
+        problems = []
+        reference = check_expression(task, self.answer, variant.seed)
+        if task.target is not None and reference.status != "correct":
+            problems.append(f"answer {self.answer!r} does not equal {self.target}: {reference.feedback}")
+        for mistake in self.mistakes:
+            verdict = check_expression(task, mistake.answer, variant.seed)
+            if verdict.status == "correct":
+                problems.append(f"mistake {mistake.answer!r} equals the answer")
+            elif verdict.status == "invalid":
+                problems.append(f"mistake {mistake.answer!r} cannot be read: {verdict.feedback}")
+            elif verdict.feedback != mistake.message:
+                problems.append(f"mistake {mistake.answer!r} triggers another message: {verdict.feedback!r}")
+        return problems

@@ -13,12 +13,15 @@ from pydantic import ValidationError
 from app.bank.models import ProblemSpec
 
 
-class SpecError(Exception):
-    """A problem file that does not describe a valid problem; `str()` is `path:line: message` lines."""
+Location = tuple[Path, int | None, str]
 
-    def __init__(self, path: Path, errors: list[tuple[int | None, str]]) -> None:
-        self.path, self.errors = path, errors
-        super().__init__("\n".join(f"{path}:{line or 1}: {message}" for line, message in errors))
+
+class SpecError(Exception):
+    """Problem files that do not describe valid problems; `str()` is one `path:line: message` per error."""
+
+    def __init__(self, errors: list[Location]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(f"{path}:{line or 1}: {message}" for path, line, message in errors))
 
 
 def load_problem(path: Path) -> ProblemSpec:
@@ -29,13 +32,13 @@ def load_problem(path: Path) -> ProblemSpec:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise SpecError(path, [(mark.line + 1 if mark else None, f"not valid YAML: {error}")]) from None
+        raise SpecError([(path, mark.line + 1 if mark else None, f"not valid YAML: {error}")]) from None
     if not isinstance(data, dict):
-        raise SpecError(path, [(1, "a problem file must be a mapping with id, title, set, parts, ...")])
+        raise SpecError([(path, 1, "a problem file must be a mapping with id, title, set, parts, ...")])
     try:
         return ProblemSpec.model_validate(data)
     except ValidationError as error:
-        raise SpecError(path, [(_line(root, e["loc"]), _message(e)) for e in error.errors()]) from None
+        raise SpecError([(path, _line(root, e["loc"]), _message(e)) for e in error.errors()]) from None
 
 
 @dataclass
@@ -63,14 +66,14 @@ def load_bank(root: Path) -> Bank:
         try:
             problem = load_problem(path)
         except SpecError as error:
-            errors.append(error)
+            errors.extend(error.errors)
             continue
         if problem.id in bank.problems:
-            errors.append(SpecError(path, [(1, f"duplicate problem id {problem.id!r} (also in {bank.sources[problem.id]})")]))
+            errors.append((path, 1, f"duplicate problem id {problem.id!r} (also in {bank.sources[problem.id]})"))
             continue
         bank.problems[problem.id], bank.sources[problem.id] = problem, path
     if errors:
-        raise SpecError(root, [(None, str(e)) for e in errors])
+        raise SpecError(errors)
     return bank
 
 

@@ -1,18 +1,13 @@
-"""Pre-forked sandbox workers that check answers under a hard time limit and a memory limit.
+"""Pre-forked worker processes that run answer checks under a hard time limit and a memory limit.
 
-Why processes that get killed: SIGALRM cannot interrupt C-level work such as big-integer arithmetic in
-SymPy or a NumPy matrix product, and ``ProcessPoolExecutor`` cannot cancel a running task. Each worker is
-its own process behind a ``Pipe``; the caller waits for the reply with ``conn.poll(timeout)`` and, on
-overrun, SIGKILLs the worker. The replacement starts on a background thread, so the caller that hit the
-limit gets its ``CheckTimeout`` at once and later callers find a fresh worker (or queue for a free one).
+SIGALRM cannot interrupt C-level work (SymPy big-integer arithmetic, a NumPy product) and a
+``ProcessPoolExecutor`` cannot cancel a running task, so each worker is its own process behind a ``Pipe``:
+the caller waits with ``conn.poll(timeout)`` and, on overrun, SIGKILLs the worker. A background thread
+reaps it and starts the replacement, so the caller that hit the limit gets ``CheckTimeout`` at once.
 
-Why a fork server: workers are forked by multiprocessing's fork server, a clean single-threaded
-interpreter that has already imported numpy and sympy (``set_forkserver_preload``). A new worker then
-starts in milliseconds, and the multithreaded web server never forks itself.
-
-Limitations: the fork server is shared by the whole process, so the preload list (and the thread-limit
-environment, see ``start``) of the first pool that starts it wins. When it was started elsewhere, workers
-fall back to ``threadpoolctl`` if it is installed; otherwise BLAS keeps its default thread count.
+Workers come from multiprocessing's fork server: a clean single-threaded interpreter that has already
+imported numpy and sympy, so a worker starts in milliseconds and the threaded web server never forks.
+That server is process-wide: the first pool to start it fixes its preload list and environment.
 """
 
 from __future__ import annotations
@@ -25,6 +20,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import reprlib
 import resource
 import signal
 import sys
@@ -35,24 +31,23 @@ from collections.abc import Callable, Iterator, Sequence
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from types import TracebackType
 from typing import Any, ClassVar, TypeVar
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
-# One check uses one core: BLAS/OpenMP libraries read these once, when numpy is first imported.
-_THREAD_ENV = dict.fromkeys(
-    ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
-     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"), "1")
+# One check uses one core. BLAS/OpenMP libraries read these once, when numpy is imported in the fork server.
+_THREAD_ENV = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                             "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"), "1")
 _STARTUP_TIMEOUT = 30.0  # a worker that is not ready by then is broken, not slow
 _REAP_TIMEOUT = 10.0
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
 class SandboxError(Exception):
     """Base of the sandbox errors; ``message`` is written for the student."""
 
-    default_message: ClassVar[str] = "Your answer could not be checked right now; please try again."
+    default_message: ClassVar[str] = "Your answer could not be checked right now; please try again shortly."
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message or self.default_message
@@ -72,7 +67,7 @@ class CheckMemoryError(SandboxError):
 
 
 class WorkerCrashed(SandboxError):
-    """The worker died (segfault, ``os._exit``) or its reply could not be read."""
+    """The worker died (segfault, ``os._exit``) or the task's outcome could not be sent back."""
 
     default_message = "Something went wrong while checking your answer. Please try again."
 
@@ -83,8 +78,8 @@ class PoolBusy(SandboxError):
     default_message = "Many answers are being checked right now; please try again in a few seconds."
 
 
-def _rebuild_exception(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
-    """Recreate an exception without calling ``__init__`` (custom signatures break default unpickling)."""
+def _rebuild_exception(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """Recreate an exception without ``__init__``, whose custom signatures break default unpickling."""
     exc = cls.__new__(cls, *args)
     exc.args = args
     exc.__dict__.update(state)
@@ -98,42 +93,36 @@ class _ExceptionPickler(pickle.Pickler):
         return NotImplemented
 
 
-def _safe_repr(obj: object) -> str:
-    try:
-        return repr(obj)
-    except Exception:
-        return f"<unrepresentable {type(obj).__name__}>"
+_reprs = reprlib.Repr()  # unlike repr(), survives a broken __repr__; long enough for a useful log line
+_reprs.maxother = _reprs.maxstring = 500
 
 
 def _encode_reply(status: str, value: Any) -> bytes:
-    """Pickle a worker reply ``(status, value, repr)``; an unpicklable result is reported as the task's error."""
+    """Pickle a reply ``(status, value, repr)``; an unpicklable result counts as the task's error."""
     if status == "ok":
         try:
-            return pickle.dumps(("ok", value, None), pickle.HIGHEST_PROTOCOL)
+            return pickle.dumps(("ok", value, None), _PROTOCOL)
         except Exception as exc:
             status, value = "err", exc
+    payload = None  # an "err" without payload makes the parent log the repr and raise WorkerCrashed
     if status == "err":
-        buffer = io.BytesIO()
-        try:
+        with contextlib.suppress(Exception), io.BytesIO() as buffer:
             value.add_note("Traceback in the sandbox worker:\n" + "".join(traceback.format_exception(value)))
-            _ExceptionPickler(buffer, pickle.HIGHEST_PROTOCOL).dump(value)
-            payload: bytes | None = buffer.getvalue()
-        except Exception:
-            payload = None  # the parent logs the repr and raises WorkerCrashed
-        return pickle.dumps(("err", payload, _safe_repr(value)), pickle.HIGHEST_PROTOCOL)
-    return pickle.dumps((status, None, _safe_repr(value)), pickle.HIGHEST_PROTOCOL)
+            _ExceptionPickler(buffer, _PROTOCOL).dump(value)
+            payload = buffer.getvalue()
+    return pickle.dumps((status, payload, _reprs.repr(value)), _PROTOCOL)
 
 
 def _worker_main(conn: Connection, memory_bytes: int, preload: list[str]) -> None:
-    """Worker loop: apply limits, report ready, then run ``(fn, args, kwargs)`` messages until EOF."""
-    os.environ.update(_THREAD_ENV)  # for libraries a task imports later; numpy's BLAS is handled below
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the parent decides
-    with contextlib.suppress(Exception):  # Linux only: die with the fork server, so no orphan keeps spinning
+    """Apply the limits, report which preloads are missing, then serve ``(fn, args, kwargs)`` until EOF."""
+    os.environ.update(_THREAD_ENV)  # for libraries a task imports later
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C hits the whole process group; the parent decides
+    with contextlib.suppress(Exception):  # Linux: die with the fork server, so no orphan keeps spinning
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    with contextlib.suppress(ImportError):
+    with contextlib.suppress(ImportError):  # only matters if the fork server was started without _THREAD_ENV
         from threadpoolctl import threadpool_limits  # type: ignore[import-not-found]
 
         threadpool_limits(1)
@@ -156,21 +145,19 @@ def _worker_main(conn: Connection, memory_bytes: int, preload: list[str]) -> Non
             reply = _encode_reply(status, value)
         except MemoryError:
             status, reply = "oom", pickle.dumps(("oom", None, None))
-        del value  # drop the task's objects before idling
-        try:
+        del value  # free the task's objects before idling
+        with contextlib.suppress(OSError):
             conn.send_bytes(reply)
-        except OSError:
-            return
         if status in ("oom", "crash"):
-            return  # a heap that hit the limit or a task that asked to exit is not trusted again
+            return  # a heap that hit the limit, or a task that asked to exit, is not trusted again
 
 
 @contextlib.contextmanager
 def _forkserver_env() -> Iterator[None]:
-    """Environment for launching the fork server: one BLAS thread, and our ``sys.path``.
+    """Launch environment for the fork server: one BLAS thread, and our ``sys.path``.
 
-    Python 3.11's fork server is handed ``sys.path`` but never applies it, so preloading a module that
-    is importable only through a runtime ``sys.path`` entry would silently fail; PYTHONPATH fixes that.
+    Python 3.11's fork server is handed ``sys.path`` but never applies it, so a preload importable only
+    through a runtime ``sys.path`` entry would silently fail; PYTHONPATH carries it instead.
     """
     env = {**_THREAD_ENV, "PYTHONPATH": os.pathsep.join(p for p in sys.path if isinstance(p, str) and p)}
     saved = {key: os.environ.get(key) for key in env}
@@ -180,7 +167,7 @@ def _forkserver_env() -> Iterator[None]:
     finally:
         for key, old in saved.items():
             if old is None:
-                os.environ.pop(key, None)
+                del os.environ[key]
             else:
                 os.environ[key] = old
 
@@ -192,14 +179,8 @@ class _Worker:
         self.process, self.conn = process, conn
 
     def kill(self) -> None:
-        with contextlib.suppress(ValueError, OSError):  # already closed by its reaper
+        with contextlib.suppress(ValueError, OSError):  # ValueError: already closed by its reaper
             self.process.kill()
-
-    def is_alive(self) -> bool:
-        try:
-            return self.process.is_alive()
-        except ValueError:
-            return False
 
     def reap(self) -> None:
         """Kill, wait for and release the process; only the worker's current owner calls this."""
@@ -215,23 +196,23 @@ class WorkerPool:
 
     Args:
         size: Number of worker processes.
-        timeout: Default time limit of one task, in seconds, counted from when a worker receives it.
-        memory_mb: Address-space limit of each worker (``RLIMIT_AS``), in MiB.
-        preload: Extra modules the fork server imports before forking, besides numpy and sympy.
+        timeout: Default time limit of a task in seconds, counted from when a worker receives it.
+        memory_mb: Address-space limit (``RLIMIT_AS``) of each worker, in MiB.
+        preload: Modules the fork server imports before forking, besides numpy and sympy.
         queue_timeout: How long ``run`` waits for a free worker before raising ``PoolBusy``.
     """
 
-    def __init__(self, size: int = 2, timeout: float = 2.0, memory_mb: int = 1024, preload: Sequence[str] = (),
-                 *, queue_timeout: float = 10.0) -> None:
+    def __init__(self, size: int = 2, timeout: float = 2.0, memory_mb: int = 1024,
+                 preload: Sequence[str] = (), *, queue_timeout: float = 10.0) -> None:
         if size < 1:
             raise ValueError("size must be at least 1")
         self.size, self.timeout, self.memory_mb, self.queue_timeout = size, timeout, memory_mb, queue_timeout
         self.preload = list(dict.fromkeys(["numpy", "sympy", __name__, *preload]))
         self._ctx = multiprocessing.get_context("forkserver")
         self._cond = threading.Condition()
-        self._idle: list[_Worker] = []  # used as a stack: the most recently used worker is the warmest
+        self._idle: list[_Worker] = []  # a stack: the most recently used worker is the warmest
         self._workers: set[_Worker] = set()  # live workers, idle or busy
-        self._threads: set[threading.Thread] = set()  # background reapers/respawners
+        self._threads: set[threading.Thread] = set()  # background reapers and respawners
         self._pending = 0  # replacements being started
         self._started = self._closed = False
         self._stats = dict.fromkeys(("tasks", "timeouts", "memory_errors", "crashes", "respawns", "busy"), 0)
@@ -258,10 +239,10 @@ class WorkerPool:
             CheckMemoryError: The task hit the memory limit.
             WorkerCrashed: The worker died, or the task's exception could not be sent back.
             PoolBusy: No worker became free within ``queue_timeout``.
-            Exception: Whatever ``fn`` raised, with its type and message.
+            Exception: Whatever ``fn`` raised, with its type, message and attributes.
         """
         limit = self.timeout if timeout is None else timeout
-        payload = pickle.dumps((fn, args, kwargs), pickle.HIGHEST_PROTOCOL)  # fails here, before a worker is used
+        payload = pickle.dumps((fn, args, kwargs), _PROTOCOL)  # bad arguments fail here, not in a worker
         if not self._started:
             self.start()
         deadline = time.monotonic() + self.queue_timeout
@@ -270,45 +251,43 @@ class WorkerPool:
             try:
                 worker.conn.send_bytes(payload)
                 break
-            except OSError:  # died while idle: the task never reached it, so another worker may take it
+            except OSError:  # it died while idle; the task never reached it, so another worker may take it
                 self._retire(worker)
         status, value, text = self._exchange(worker, limit)
-        if status in ("ok", "err"):
-            with self._cond:
-                self._idle.append(worker)
-                self._cond.notify()
-        else:
+        healthy = status == "ok" or status == "err"
+        if not healthy:
             self._retire(worker)
         with self._cond:
+            if healthy:
+                self._idle.append(worker)
+                self._cond.notify()
             self._stats["tasks"] += 1
-            key = {"timeout": "timeouts", "oom": "memory_errors", "crash": "crashes"}.get(status)
-            key = "crashes" if status == "err" and value is None else key
-            if key:
-                self._stats[key] += 1
+            if status != "ok" and value is None:
+                self._stats[{"timeout": "timeouts", "oom": "memory_errors"}.get(status, "crashes")] += 1
         if status == "ok":
             return value  # type: ignore[no-any-return]
-        if status == "err" and value is not None:
+        if value is not None:
             raise value
         if status == "timeout":
             raise CheckTimeout(f"Checking your answer took longer than {limit:g} s; simplify it and try again.")
         if status == "oom":
-            raise CheckMemoryError(f"Checking your answer needed too much memory (more than {self.memory_mb} MB);"
-                                   " simplify it and try again.")
-        logger.error("Sandbox task %s failed in its worker (%s): %s", getattr(fn, "__qualname__", fn), status, text)
+            raise CheckMemoryError(f"Checking your answer needed more than {self.memory_mb} MB of memory; "
+                                   "simplify it and try again.")
+        logger.error("Sandbox task %s failed (%s): %s", getattr(fn, "__qualname__", fn), status, text)
         raise WorkerCrashed()
 
     async def run_async(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Like ``run`` (``timeout=`` included), awaited on a thread so the event loop is never blocked."""
+        """Like ``run`` (``timeout=`` included), but waits on a thread so the event loop keeps serving."""
         return await asyncio.to_thread(self.run, fn, *args, **kwargs)
 
     def wait_ready(self, timeout: float = 10.0) -> bool:
-        """Block until all ``size`` workers are up (e.g. after a respawn); return False on timeout."""
+        """Block until all ``size`` workers are up (e.g. after a respawn); False on timeout."""
         with self._cond:
             self._refill()
             return self._cond.wait_for(lambda: len(self._workers) >= self.size and not self._pending, timeout)
 
     def close(self) -> None:
-        """Kill every worker and wait until they are reaped; idempotent."""
+        """Kill every worker and wait until all are reaped; idempotent."""
         with self._cond:
             if self._closed:
                 return
@@ -318,7 +297,7 @@ class WorkerPool:
             self._workers.difference_update(idle)
             self._cond.notify_all()
         for worker in busy:
-            worker.kill()  # their callers see EOF at once, raise WorkerCrashed and hand them to a reaper
+            worker.kill()  # their callers see EOF at once and hand them to a reaper thread
         for worker in idle:
             worker.reap()
         with self._cond:
@@ -329,16 +308,14 @@ class WorkerPool:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     @property
     def alive(self) -> int:
         """Number of live worker processes, for health checks."""
-        with self._cond:
-            workers = list(self._workers)
-        return sum(worker.is_alive() for worker in workers)
+        with self._cond:  # under the lock: a worker leaves ``_workers`` before anyone closes its process
+            return sum(worker.process.is_alive() for worker in self._workers)
 
     @property
     def stats(self) -> dict[str, int]:
@@ -355,15 +332,15 @@ class WorkerPool:
         finally:
             child_conn.close()
         worker = _Worker(process, parent_conn)
-        try:  # wait for the handshake, so start-up time never counts against a task's deadline
+        try:  # wait for the handshake, so start-up never counts against a task's deadline
             if not parent_conn.poll(_STARTUP_TIMEOUT):
                 raise WorkerCrashed("Sandbox worker did not start in time")
             missing = pickle.loads(parent_conn.recv_bytes())
         except BaseException:
             worker.reap()
             raise
-        if missing:
-            logger.warning("Sandbox fork server did not preload %s; workers import them per task", missing)
+        if missing:  # the fork server swallows ImportErrors; each task would pay for these imports
+            logger.warning("Sandbox fork server could not preload %s", missing)
         return worker
 
     def _keep(self, worker: _Worker, respawn: bool = False) -> None:
@@ -379,32 +356,29 @@ class WorkerPool:
 
     def _acquire(self, deadline: float) -> _Worker:
         with self._cond:
-            while True:
+            while not self._idle:
                 if self._closed:
                     raise SandboxError("The answer checker is shutting down; please try again in a moment.")
-                if self._idle:
-                    return self._idle.pop()
                 self._refill()
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     self._stats["busy"] += 1
                     raise PoolBusy()
                 self._cond.wait(remaining)
+            return self._idle.pop()
 
     def _exchange(self, worker: _Worker, limit: float) -> tuple[str, Any, str | None]:
         """Wait up to ``limit`` for the reply; return ``(status, value, repr)``."""
         try:
             if not worker.conn.poll(limit):
-                worker.kill()  # SIGKILL now: the CPU and memory come back before we even return
+                worker.kill()  # SIGKILL now: its core and memory come back before we even return
                 return "timeout", None, None
             status, value, text = pickle.loads(worker.conn.recv_bytes())
-            if status == "err" and value is not None:
-                value = pickle.loads(value)
-            return status, value, text
-        except (EOFError, OSError) as exc:  # pipe broke: the worker died mid-task
-            return "crash", None, f"{_safe_repr(exc)}, exit code {worker.process.exitcode}"
-        except Exception as exc:  # the reply cannot be rebuilt here; the worker itself is fine
-            return "err", None, f"unreadable reply: {_safe_repr(exc)}"
+            return status, pickle.loads(value) if status == "err" and value else value, text
+        except (EOFError, OSError) as exc:  # the pipe broke: the worker died mid-task
+            return "crash", None, f"{_reprs.repr(exc)}, exit code {worker.process.exitcode}"
+        except Exception as exc:  # the reply cannot be rebuilt here, but the worker itself is fine
+            return "err", None, f"unreadable reply: {_reprs.repr(exc)}"
         except BaseException:
             self._retire(worker)  # e.g. KeyboardInterrupt in this thread: the worker's state is unknown
             raise
@@ -417,7 +391,7 @@ class WorkerPool:
             self._start_thread(worker)
 
     def _refill(self) -> None:
-        """Schedule replacements for slots lost to failed respawns (caller holds the lock)."""
+        """Schedule replacements for slots lost to failed respawns (the caller holds the lock)."""
         if self._started and not self._closed:
             for _ in range(self.size - len(self._workers) - self._pending):
                 self._start_thread(None)
@@ -436,7 +410,7 @@ class WorkerPool:
             if replace:
                 self._keep(self._spawn(), respawn=True)
         except Exception:
-            logger.exception("Could not start a replacement sandbox worker; will retry on the next task")
+            logger.exception("Could not start a replacement sandbox worker; the next task retries")
         finally:
             with self._cond:
                 self._pending -= replace

@@ -1,0 +1,36 @@
+"""/api/v1/problems: the listing and the stateless check."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+
+from app.api.deps import BankDep, CheckerDep, ProblemDep
+from app.api.schemas import CheckRequest, CheckResponse, PartSummary, ProblemSummary
+from app.bank.grading import total_score
+
+router = APIRouter(prefix="/api/v1", tags=["problems"])
+
+
+def summary(problem) -> ProblemSummary:  # type: ignore[no-untyped-def]
+    parts = [PartSummary(id=p.id, label=p.label, kind=p.kind, points=p.points) for p in problem.parts]
+    return ProblemSummary(id=problem.id, title=problem.title, set=problem.set, parts=parts)
+
+
+@router.get("/problems", response_model=list[ProblemSummary])
+def list_problems(bank: BankDep) -> list[ProblemSummary]:
+    """Every problem with its parts (ids, exam labels, kinds)."""
+    return [summary(problem) for problem in bank]
+
+
+@router.post("/problems/{problem_id}/check", response_model=CheckResponse)
+async def check_answers(problem: ProblemDep, body: CheckRequest, checker: CheckerDep) -> CheckResponse:
+    """Grade answers without recording them: per part correct / incorrect / invalid, with feedback."""
+    known = {part.id for part in problem.parts}
+    unknown = sorted(set(body.answers) - known)
+    if unknown:
+        raise HTTPException(422, f"Unknown part id(s) {unknown}; this problem has {sorted(known)}.")
+    verdicts = await checker.check(problem, body.answers, body.seed)
+    max_score = sum(problem.part(pid).points for pid in verdicts)
+    return CheckResponse(
+        problem=problem.id, seed=body.seed, parts=verdicts, score=total_score(problem, verdicts), max_score=max_score
+    )

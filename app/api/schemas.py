@@ -1,0 +1,36 @@
+"""Bodies of the REST API v1: the contract integrators code against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from app.engine.verdict import Verdict
+
+
+class PartSummary(BaseModel):
+    id: str
+    label: str = Field(description="The exam's numbering, e.g. 2b.viii.")
+    kind: str
+    points: float
+
+
+class ProblemSummary(BaseModel):
+    id: str
+    title: str
+    set: str
+    parts: list[PartSummary]
+
+
+class CheckRequest(BaseModel):
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Variant; 0 is the exam as printed.")
+    answers: dict[str, Any] = Field(description="Part id → answer (a string for expressions, see each kind).")
+
+
+class CheckResponse(BaseModel):
+    problem: str
+    seed: int
+    parts: dict[str, Verdict]
+    score: float = Field(description="Points earned by the answered parts.")
+    max_score: float = Field(description="Points of the answered parts.")

@@ -1,0 +1,47 @@
+"""Checking as a service: grading runs in the sandbox's worker processes, never on the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from app.bank.grading import check_part
+from app.bank.models import ProblemSpec
+from app.engine.sandbox import CheckMemoryError, CheckTimeout, SandboxError, WorkerPool
+from app.engine.verdict import Verdict
+from app.kinds import Answer
+from app.settings import Settings
+
+PRELOAD = ["numpy", "sympy", "app.bank.grading"]
+
+
+class Checker:
+    """Grades answers in pre-forked workers with the time and memory limits from the settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.pool = WorkerPool(
+            size=settings.workers,
+            timeout=settings.check_timeout,
+            memory_mb=settings.check_memory_mb,
+            preload=PRELOAD,
+            queue_timeout=settings.queue_timeout,
+        )
+
+    def start(self) -> None:
+        self.pool.start()
+
+    def close(self) -> None:
+        self.pool.close()
+
+    async def check(self, problem: ProblemSpec, answers: Mapping[str, Answer], seed: int) -> dict[str, Verdict]:
+        """One verdict per answered part; a part that overruns its limits is invalid, the others unaffected."""
+        return {pid: await self.check_one(problem, pid, answer, seed) for pid, answer in answers.items()}
+
+    async def check_one(self, problem: ProblemSpec, part_id: str, answer: Answer, seed: int) -> Verdict:
+        try:
+            return await self.pool.run_async(check_part, problem, part_id, answer, seed)
+        except CheckTimeout as error:
+            return Verdict.invalid(error.message, "timeout")
+        except CheckMemoryError as error:
+            return Verdict.invalid(error.message, "memory")
+        except SandboxError as error:
+            return Verdict.invalid(error.message, "unavailable")

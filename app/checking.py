@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.bank.grading import check_part
+from app.bank.grading import PackedProblem, check_packed
 from app.bank.models import ProblemSpec
 from app.engine.sandbox import CheckMemoryError, CheckTimeout, SandboxError, WorkerPool
 from app.engine.verdict import Verdict
@@ -25,6 +25,14 @@ class Checker:
             preload=PRELOAD,
             queue_timeout=settings.queue_timeout,
         )
+        self._packed: dict[int, tuple[ProblemSpec, PackedProblem]] = {}
+
+    def packed(self, problem: ProblemSpec) -> PackedProblem:
+        """Pickle each loaded problem once (the stored reference keeps its id from being reused)."""
+        entry = self._packed.get(id(problem))
+        if entry is None or entry[0] is not problem:
+            entry = self._packed[id(problem)] = (problem, PackedProblem.pack(problem))
+        return entry[1]
 
     def start(self) -> None:
         self.pool.start()
@@ -38,7 +46,7 @@ class Checker:
 
     async def check_one(self, problem: ProblemSpec, part_id: str, answer: Answer, seed: int) -> Verdict:
         try:
-            return await self.pool.run_async(check_part, problem, part_id, answer, seed)
+            return await self.pool.run_async(check_packed, self.packed(problem), part_id, answer, seed)
         except CheckTimeout as error:
             return Verdict.invalid(error.message, "timeout")
         except CheckMemoryError as error:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import pickle
+from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
 from app.engine.errors import AuthorError
 from app.engine.verdict import Verdict
-from app.kinds import Answer
+from app.kinds import Answer, Variant
 
 logger = logging.getLogger(__name__)
 
@@ -17,10 +21,47 @@ MISCONFIGURED = "This question is misconfigured, so your answer was not graded a
 UNEXPECTED = "Something went wrong while checking this answer; it cost nothing. Please try again."
 
 
-def check_part(problem: ProblemSpec, part_id: str, answer: Answer, seed: int) -> Verdict:
+CACHE_SIZE = 128
+
+
+@dataclass(frozen=True)
+class PackedProblem:
+    """A problem pickled once by the service; a worker unpickles each fingerprint only once."""
+
+    fingerprint: str
+    blob: bytes
+
+    @classmethod
+    def pack(cls, problem: ProblemSpec) -> PackedProblem:
+        blob = pickle.dumps(problem, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(hashlib.blake2b(blob, digest_size=16).hexdigest(), blob)
+
+
+_problems: OrderedDict[str, ProblemSpec] = OrderedDict()
+_variants: OrderedDict[tuple[str, int], Variant] = OrderedDict()
+
+
+def _remember(cache: OrderedDict, key: object, make: object) -> object:  # type: ignore[type-arg]
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    value = cache[key] = make()  # type: ignore[operator]
+    if len(cache) > CACHE_SIZE:
+        cache.popitem(last=False)
+    return value
+
+
+def check_packed(packed: PackedProblem, part_id: str, answer: Answer, seed: int) -> Verdict:
+    """`check_part` for a worker: the problem and its variant are decoded once per process, then reused."""
+    problem = _remember(_problems, packed.fingerprint, lambda: pickle.loads(packed.blob))
+    variant = _remember(_variants, (packed.fingerprint, seed), lambda: make_variant(problem, seed))
+    return check_part(problem, part_id, answer, seed, variant)  # type: ignore[arg-type]
+
+
+def check_part(problem: ProblemSpec, part_id: str, answer: Answer, seed: int, variant: Variant | None = None) -> Verdict:
     """One part's verdict. Author mistakes and unexpected errors become calm 'invalid' verdicts, never tracebacks."""
     try:
-        return problem.part(part_id).check(answer, make_variant(problem, seed))
+        return problem.part(part_id).check(answer, variant or make_variant(problem, seed))
     except AuthorError as error:
         logger.error("problem %s part %s: %s", problem.id, part_id, error)
         return Verdict.invalid(MISCONFIGURED, "misconfigured")

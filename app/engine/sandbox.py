@@ -269,9 +269,11 @@ class WorkerPool:
         if value is not None:
             raise value
         if status == "timeout":
-            raise CheckTimeout(f"Checking your answer took longer than {limit:g} s; simplify it and try again.")
+            raise CheckTimeout(
+                f"Checking your answer took longer than {limit:g} s; simplify it and try again."
+            )
         if status == "oom":
-            raise CheckMemoryError(f"Checking your answer needed more than {self.memory_mb} MB of memory; "
+            raise CheckMemoryError(f"Checking your answer needed too much memory (over {self.memory_mb} MB); "
                                    "simplify it and try again.")
         logger.error("Sandbox task %s failed (%s): %s", getattr(fn, "__qualname__", fn), status, text)
         raise WorkerCrashed()
@@ -399,7 +401,7 @@ class WorkerPool:
     def _start_thread(self, old: _Worker | None) -> None:
         replace = not self._closed
         self._pending += replace
-        thread = threading.Thread(target=self._replace, args=(old, replace), name="sandbox-respawn", daemon=True)
+        thread = threading.Thread(target=self._replace, args=(old, replace), daemon=True)
         self._threads.add(thread)
         thread.start()
 

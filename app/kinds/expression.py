@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from app.engine.check import ExpressionTask, Mistake, check_expression, preview
 from app.engine.compare import Tolerance
@@ -35,7 +35,18 @@ class ExpressionPart(PartBase):
     rtol: float = Field(1e-6, gt=0)
     atol: float = Field(1e-9, ge=0)
 
+    _tasks: dict[tuple[object, ...], ExpressionTask] = PrivateAttr(default_factory=dict)
+
     def task(self, variant: Variant) -> ExpressionTask:
+        """The engine's task for this part in `variant` (memoised: building it hashes the whole spec)."""
+        key = (variant.problem_id, variant.seed, repr(sorted(variant.params.items())))
+        if key not in self._tasks:
+            if len(self._tasks) > 64:
+                self._tasks.clear()
+            self._tasks[key] = self._build_task(variant)
+        return self._tasks[key]
+
+    def _build_task(self, variant: Variant) -> ExpressionTask:
         variables = dict(variant.variables)
         for name, value in variant.params.items():
             if name not in variables and isinstance(value, int | float):

@@ -38,7 +38,7 @@ def load_problem(path: Path) -> ProblemSpec:
     try:
         return ProblemSpec.model_validate(data)
     except ValidationError as error:
-        raise SpecError([(path, _line(root, e["loc"]), _message(e)) for e in error.errors()]) from None
+        raise SpecError([(path, _line(root, _where(e)), _message(e)) for e in error.errors()]) from None
 
 
 @dataclass
@@ -91,6 +91,11 @@ def _line(node: Any, loc: tuple[Any, ...]) -> int | None:
             break
         line = node.start_mark.line + 1
     return line
+
+
+def _where(error: Any) -> tuple[Any, ...]:
+    """An unknown `kind` is reported at the part; point at its `kind:` line instead."""
+    return (*error["loc"], "kind") if error["type"] == "union_tag_invalid" else error["loc"]
 
 
 def _message(error: Any) -> str:

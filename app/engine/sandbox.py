@@ -182,13 +182,16 @@ class _Worker:
         with contextlib.suppress(ValueError, OSError):  # ValueError: already closed by its reaper
             self.process.kill()
 
-    def reap(self) -> None:
-        """Kill, wait for and release the process; only the worker's current owner calls this."""
+    def reap(self) -> int | None:
+        """Kill, wait for and release the process; return its exit code. Only its owner calls this."""
         self.kill()
         self.conn.close()
+        code = None
         with contextlib.suppress(ValueError, OSError):
             self.process.join(_REAP_TIMEOUT)
+            code = self.process.exitcode
             self.process.close()
+        return code
 
 
 class WorkerPool:
@@ -378,7 +381,7 @@ class WorkerPool:
             status, value, text = pickle.loads(worker.conn.recv_bytes())
             return status, pickle.loads(value) if status == "err" and value else value, text
         except (EOFError, OSError) as exc:  # the pipe broke: the worker died mid-task
-            return "crash", None, f"{_reprs.repr(exc)}, exit code {worker.process.exitcode}"
+            return "crash", None, f"worker {worker.process.pid} died mid-task ({_reprs.repr(exc)})"
         except Exception as exc:  # the reply cannot be rebuilt here, but the worker itself is fine
             return "err", None, f"unreadable reply: {_reprs.repr(exc)}"
         except BaseException:
@@ -408,7 +411,8 @@ class WorkerPool:
     def _replace(self, old: _Worker | None, replace: bool) -> None:
         try:
             if old is not None:
-                old.reap()
+                pid, code = old.process.pid, old.reap()
+                logger.info("Sandbox worker %s ended with exit code %s (negative: signal)", pid, code)
             if replace:
                 self._keep(self._spawn(), respawn=True)
         except Exception:

@@ -1,0 +1,68 @@
+"""Problem files: a broken file is reported with its path and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.bank.loader import SpecError, load_bank, load_problem
+
+VALID = """\
+id: tiny
+title: Tiny
+set: demo
+variables:
+  x: {shape: [D, 1]}
+parts:
+  - id: double
+    label: "1"
+    kind: expression
+    answer: "2 x"
+    names: [x]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_file_loads(tmp_path: Path) -> None:
+    problem = load_problem(write(tmp_path, VALID))
+    assert problem.part("double").label == "1"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        ("id: [\n", 2, "not valid YAML"),
+        ("- just\n- a list\n", 1, "must be a mapping"),
+        (VALID.replace("kind: expression", "kind: essay"), 8, "'essay'"),
+        (VALID.replace('    answer: "2 x"\n', ""), 7, "parts.0.expression.answer: Field required"),
+        (VALID.replace("shape: [D, 1]", "shape: [D, 1], wobble: 3"), 5, "wobble"),
+        (VALID.replace("title: Tiny\n", ""), 1, "title: Field required"),
+    ],
+    ids=["bad-yaml", "not-a-mapping", "unknown-kind", "missing-answer", "unknown-field", "missing-title"],
+)
+def test_errors_name_the_file_and_line(tmp_path: Path, text: str, line: int, fragment: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(SpecError) as caught:
+        load_problem(path)
+    first = str(caught.value).splitlines()[0]
+    assert first.startswith(f"{path}:{line}: ")
+    assert fragment in str(caught.value)
+
+
+def test_duplicate_problem_ids_are_reported(tmp_path: Path) -> None:
+    write(tmp_path, VALID, "a.yaml")
+    write(tmp_path, VALID, "b.yaml")
+    with pytest.raises(SpecError, match="duplicate problem id 'tiny'"):
+        load_bank(tmp_path)
+
+
+def test_duplicate_part_labels_are_rejected(tmp_path: Path) -> None:
+    twice = VALID + '  - id: again\n    label: "1"\n    kind: expression\n    answer: "x"\n    names: [x]\n'
+    with pytest.raises(SpecError, match="two parts have the label '1'"):
+        load_problem(write(tmp_path, twice))

@@ -1,0 +1,58 @@
+"""`quizzes validate`: passes on the midterm, fails usefully on broken copies."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+MIDTERM_2 = "c147-w23-midterm/2-weighted-bce.yaml"
+
+
+@pytest.fixture
+def broken_copy(tmp_path: Path, problems_dir: Path) -> Path:
+    target = tmp_path / "problems"
+    shutil.copytree(problems_dir, target)
+    return target
+
+
+def edit(root: Path, old: str, new: str) -> None:
+    path = root / MIDTERM_2
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_midterm_validates(problems_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(problems_dir), "--seeds", "3"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(": OK")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('answer: "delta_b1 @ x.T"', 'answer: "delta_b1 @ x.T + 1"',
+         "part delta_W1 (2b.viii), seed 0: the reference answer is graded incorrect"),
+        ('  - answer: "delta_b2 z1.T"', '  - answer: "delta_b2 a1.T"', "mistake 'delta_b2 a1.T' equals the answer"),
+        ("kind: expression", "kind: essay", "'essay'"),
+        ("parameters:", "parameters: [", "not valid YAML"),
+        ('answer: "delta_b1 @ x.T"', 'answer: "delta_b1 @ q"', "seed 0: the reference answer is graded invalid: Unknown name `q`."),
+    ],
+    ids=["wrong-reference-answer", "mistake-equals-answer", "unknown-kind", "bad-yaml", "unknown-name"],
+)
+def test_a_broken_copy_fails_with_a_useful_message(
+    broken_copy: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, message: str
+) -> None:
+    edit(broken_copy, old, new)
+    assert main(["validate", str(broken_copy), "--seeds", "2"]) == 1
+    err = capsys.readouterr().err
+    assert str(broken_copy / MIDTERM_2) in err
+    assert message in err
+
+
+def test_a_missing_path_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path / "nowhere")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err

@@ -228,11 +228,17 @@ class WorkerPool:
             if self._started:
                 return
             self._started = True
-        self._ctx.set_forkserver_preload(self.preload)
-        with _forkserver_env():
-            forkserver.ensure_running()
-        for _ in range(self.size):
-            self._keep(self._spawn())
+            self._pending += self.size  # concurrent callers wait for these instead of starting more
+        try:
+            self._ctx.set_forkserver_preload(self.preload)
+            with _forkserver_env():
+                forkserver.ensure_running()
+            for _ in range(self.size):
+                self._keep(self._spawn())
+        finally:
+            with self._cond:
+                self._pending -= self.size
+                self._cond.notify_all()
 
     def run(self, fn: Callable[..., T], /, *args: Any, timeout: float | None = None, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)`` in a worker and return its result; blocking and thread-safe.
@@ -282,7 +288,10 @@ class WorkerPool:
         raise WorkerCrashed()
 
     async def run_async(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Like ``run`` (``timeout=`` included), but waits on a thread so the event loop keeps serving."""
+        """Like ``run`` (``timeout=`` included), but waits on a thread so the event loop keeps serving.
+
+        Cancelling the awaiting coroutine does not stop the task; it still ends within its time limit.
+        """
         return await asyncio.to_thread(self.run, fn, *args, **kwargs)
 
     def wait_ready(self, timeout: float = 10.0) -> bool:

@@ -202,6 +202,18 @@ def test_worker_killed_while_idle_is_replaced() -> None:
         assert_healthy(small)
 
 
+def test_concurrent_first_use_starts_exactly_size_workers() -> None:
+    before = set(multiprocessing.active_children())
+    lazy = WorkerPool(size=2, timeout=TIMEOUT)
+    try:
+        with ThreadPoolExecutor(max_workers=6) as executor:
+            assert list(executor.map(lambda i: lazy.run(tasks.add, i, 1), range(12))) == list(range(1, 13))
+        assert lazy.wait_ready()
+        assert lazy.alive == 2 and len(new_children(before)) == 2
+    finally:
+        lazy.close()
+
+
 def test_close_leaves_no_child_processes() -> None:
     before = set(multiprocessing.active_children())
     small = WorkerPool(size=3, timeout=TIMEOUT)

@@ -40,7 +40,9 @@ class Checker:
     def close(self) -> None:
         self.pool.close()
 
-    async def check(self, problem: ProblemSpec, answers: Mapping[str, Answer], seed: int) -> dict[str, Verdict]:
+    async def check(
+        self, problem: ProblemSpec, answers: Mapping[str, Answer], seed: int
+    ) -> dict[str, Verdict]:
         """One verdict per answered part; a part that overruns its limits is invalid, the others unaffected."""
         return {pid: await self.check_one(problem, pid, answer, seed) for pid, answer in answers.items()}
 

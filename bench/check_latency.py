@@ -12,6 +12,7 @@ Run: python bench/check_latency.py [--repeat 300] [--baseline-repeat 5]
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import time
 from pathlib import Path
@@ -88,14 +89,18 @@ def main() -> None:
             assert verdict.status == "correct", (part_id, verdict)
             for _ in range(20):  # warm both workers' caches
                 pool.run(check_packed, packed, part_id, answer, 0)
-            pool_p50, pool_p95 = percentiles(timed(lambda: pool.run(check_packed, packed, part_id, answer, 0),
-                                                   args.repeat))  # fmt: skip
-            inproc_p50, _ = percentiles(timed(lambda: check_part(problem, part_id, answer, 0), args.repeat))
-            row = f"{problem.part(part_id).label + ' ' + part_id:<22}{pool_p50:>10.2f}{pool_p95:>10.2f}{inproc_p50:>12.2f}"
+            through_pool = functools.partial(pool.run, check_packed, packed, part_id, answer, 0)
+            pool_p50, pool_p95 = percentiles(timed(through_pool, args.repeat))
+            in_process = functools.partial(check_part, problem, part_id, answer, 0)
+            inproc_p50, _ = percentiles(timed(in_process, args.repeat))
+            name = f"{problem.part(part_id).label} {part_id}"
+            row = f"{name:<22}{pool_p50:>10.2f}{pool_p95:>10.2f}{inproc_p50:>12.2f}"
             if part_id in BASELINES:
                 reference, student = BASELINES[part_id]
                 assert sympy_baseline(reference, student), part_id
-                base_p50, _ = percentiles(timed(lambda: sympy_baseline(reference, student), args.baseline_repeat))
+                base_p50, _ = percentiles(
+                    timed(functools.partial(sympy_baseline, reference, student), args.baseline_repeat)
+                )
                 row += f"{base_p50:>11.1f}{base_p50 / pool_p50:>8.0f}×"
             print(row, flush=True)
 

@@ -32,5 +32,9 @@ async def check_answers(problem: ProblemDep, body: CheckRequest, checker: Checke
     verdicts = await checker.check(problem, body.answers, body.seed)
     max_score = sum(problem.part(pid).points for pid in verdicts)
     return CheckResponse(
-        problem=problem.id, seed=body.seed, parts=verdicts, score=total_score(problem, verdicts), max_score=max_score
+        problem=problem.id,
+        seed=body.seed,
+        parts=verdicts,
+        score=total_score(problem, verdicts),
+        max_score=max_score,
     )

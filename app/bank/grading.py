@@ -17,7 +17,9 @@ from app.kinds import Answer, Variant
 
 logger = logging.getLogger(__name__)
 
-MISCONFIGURED = "This question is misconfigured, so your answer was not graded and cost nothing. Please tell your instructor."
+MISCONFIGURED = (
+    "This question is misconfigured, so your answer was not graded and cost nothing. Please tell your instructor."
+)
 UNEXPECTED = "Something went wrong while checking this answer; it cost nothing. Please try again."
 
 
@@ -58,7 +60,9 @@ def check_packed(packed: PackedProblem, part_id: str, answer: Answer, seed: int)
     return check_part(problem, part_id, answer, seed, variant)  # type: ignore[arg-type]
 
 
-def check_part(problem: ProblemSpec, part_id: str, answer: Answer, seed: int, variant: Variant | None = None) -> Verdict:
+def check_part(
+    problem: ProblemSpec, part_id: str, answer: Answer, seed: int, variant: Variant | None = None
+) -> Verdict:
     """One part's verdict. Author mistakes and unexpected errors become calm 'invalid' verdicts, never tracebacks."""
     try:
         return problem.part(part_id).check(answer, variant or make_variant(problem, seed))

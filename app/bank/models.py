@@ -50,7 +50,9 @@ class ProblemSpec(BaseModel):
     order: int = Field(0, description="Position within the set.")
     statement: str = Field("", description="Markdown with $…$ / $$…$$ math; {{ name }} inserts a parameter.")
     parameters: dict[str, Parameter] = Field(default_factory=dict)
-    constraints: list[str] = Field(default_factory=list, description="Relations between parameters, e.g. `a < b`.")
+    constraints: list[str] = Field(
+        default_factory=list, description="Relations between parameters, e.g. `a < b`."
+    )
     dims: dict[str, tuple[int, int]] = Field(default_factory=dict, description="Size ranges of dimensions.")
     variables: dict[str, VariableSpec] = Field(default_factory=dict)
     figures: list[Figure] = Field(default_factory=list)

@@ -51,7 +51,9 @@ def _duplicate_labels(bank: Bank, report: Report) -> None:
         for part in problem.parts:
             key = (problem.set, part.label)
             if key in seen:
-                report.failures.append(f"{bank.sources[problem.id]}: label {part.label!r} also used by {seen[key]}")
+                report.failures.append(
+                    f"{bank.sources[problem.id]}: label {part.label!r} also used by {seen[key]}"
+                )
             seen[key] = problem.id
 
 

@@ -42,7 +42,7 @@ def calculate(expr: str, params: dict[str, Any]) -> float | int:
         raise AuthorError(f"expression {expr!r} uses unknown parameter {missing}") from None
     if isinstance(value, np.ndarray):
         raise AuthorError(f"expression {expr!r} must give a number")
-    return int(round(value)) if abs(value - round(value)) < 1e-9 and abs(value) < 2**53 else value
+    return round(value) if abs(value - round(value)) < 1e-9 and abs(value) < 2**53 else value
 
 
 def render_text(text: str, params: dict[str, Any]) -> str:

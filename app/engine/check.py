@@ -1,8 +1,8 @@
 """Check an expression answer: parse → resolve names → infer its shape → compare numerically → explain.
 
-    >>> task = ExpressionTask.from_names(...)      # or a part of a problem from the bank
-    >>> check_expression(task, "delta_b1 @ x.T").status
-    'correct'
+>>> task = ExpressionTask.from_names(...)      # or a part of a problem from the bank
+>>> check_expression(task, "delta_b1 @ x.T").status
+'correct'
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 
 from app.engine.compare import Tolerance, diagnose
 from app.engine.errors import AuthorError, StudentError
-from app.engine.evaluate import Value, check_constant_exponents, evaluate
+from app.engine.evaluate import Value, check_constant_exponents, evaluate_trials
 from app.engine.latex import name_latex, to_latex
 from app.engine.names import resolve
 from app.engine.parse import parse
@@ -55,7 +55,7 @@ class ExpressionTask:
     mistakes: tuple[Mistake, ...] = ()
     dims: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     trials: int = 5
-    tolerance: Tolerance = Tolerance()
+    tolerance: Tolerance = field(default_factory=Tolerance)
 
     def scope(self, names: Sequence[str] | None = None) -> Scope:
         """The student's scope (the allowed names), or the given names' scope (authors may use any name)."""
@@ -83,7 +83,7 @@ def check_expression(task: ExpressionTask, text: str, seed: int = 0) -> Verdict:
     prepared = _prepare(task, seed)
     try:
         node, shape, latex = read(text, prepared.student_scope)
-        got = [evaluate(node, env) for env in prepared.envs]
+        got = evaluate_trials(node, prepared.envs)
     except StudentError as error:
         return _invalid(error, text)
     if not all(np.all(np.isfinite(g)) for g in got):
@@ -169,12 +169,10 @@ def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
     trials = sample_trials(task.variables, task.dims, task.trials, stable_seed(task.key, seed))
     author_scope = task.scope(list(task.variables))
     envs = [_env(trial, author_scope) for trial in trials]
-    expected = _author_values(task.answer, author_scope, envs) if task.target is None else [
-        env[task.target] for env in envs
-    ]
-    shape = (
-        read(task.answer, author_scope)[1] if task.target is None else task.variables[task.target].symbol("").shape
+    expected = (
+        _author_values(task.answer, author_scope, envs) if task.target is None else [env[task.target] for env in envs]
     )
+    shape = read(task.answer, author_scope)[1] if task.target is None else task.variables[task.target].symbol("").shape
     mistakes = [(m, _author_values(m.answer, author_scope, envs)) for m in task.mistakes]
     prepared = _Prepared(task.scope(), trials, envs, expected, shape, mistakes)
     _prepared[cache_key] = prepared
@@ -195,7 +193,7 @@ def _env(trial: Trial, scope: Scope) -> dict[str, Any]:
 def _author_values(answer: str, scope: Scope, envs: list[dict[str, Any]]) -> list[Value]:
     try:
         node, _, _ = read(answer, scope)
-        return [evaluate(node, env) for env in envs]
+        return evaluate_trials(node, envs)
     except StudentError as error:
         raise AuthorError(f"the answer {answer!r} cannot be read: {error.message}") from None
 

@@ -8,9 +8,39 @@ from app.engine.scope import Scope
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
 
 GREEK_NAMES = frozenset(
-    "alpha beta gamma delta epsilon eta theta lambda mu nu sigma tau phi psi omega Delta Sigma".split()
+    [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "eta",
+        "theta",
+        "lambda",
+        "mu",
+        "nu",
+        "sigma",
+        "tau",
+        "phi",
+        "psi",
+        "omega",
+        "Delta",
+        "Sigma",
+    ]
 )
-_PREC = {">": 10, "<": 10, ">=": 10, "<=": 10, "+": 20, "-": 20, "*": 30, "/": 30, "@": 30, "⊙": 30, "juxt": 30}
+_PREC = {
+    ">": 10,
+    "<": 10,
+    ">=": 10,
+    "<=": 10,
+    "+": 20,
+    "-": 20,
+    "*": 30,
+    "/": 30,
+    "@": 30,
+    "⊙": 30,
+    "juxt": 30,
+}
 _NEG, _POW, _ATOM = 40, 50, 70
 _OPS = {"+": " + ", "-": " - ", "*": " \\cdot ", "⊙": " \\odot ", "@": " ", "juxt": " ", ">": " > ", "<": " < ",
         ">=": " \\geq ", "<=": " \\leq "}  # fmt: skip

@@ -18,7 +18,21 @@ MAX_NODES = 400
 MAX_HEIGHT = 100
 
 UNARY_FUNCTIONS = frozenset(
-    {"exp", "log", "ln", "sqrt", "abs", "sign", "tanh", "sigma", "sigmoid", "relu", "heaviside", "diag", "trace"}
+    {
+        "exp",
+        "log",
+        "ln",
+        "sqrt",
+        "abs",
+        "sign",
+        "tanh",
+        "sigma",
+        "sigmoid",
+        "relu",
+        "heaviside",
+        "diag",
+        "trace",
+    }
 )
 FUNCTIONS = UNARY_FUNCTIONS | {"max", "min", "sum", "odot"}
 
@@ -56,12 +70,16 @@ class _Parser:
             return self.advance()
         if self.tok.kind == "end":
             raise ParseError(f"The bracket `{opener.text}` opened here is never closed.", opener.start)
-        raise ParseError(f"Expected `{want}` to close the `{opener.text}` at position {opener.start + 1}.", self.tok.start)
+        raise ParseError(
+            f"Expected `{want}` to close the `{opener.text}` at position {opener.start + 1}.", self.tok.start
+        )
 
     def make(self, node: Node, start: int, end: int | None = None) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise InputTooLarge(f"Your answer has too many terms (the limit is {MAX_NODES} symbols and numbers).")
+            raise InputTooLarge(
+                f"Your answer has too many terms (the limit is {MAX_NODES} symbols and numbers)."
+            )
         return replace(node, start=start, end=self.tokens[self.i - 1].end if end is None else end)
 
     # -- grammar --------------------------------------------------------------------------------------
@@ -76,7 +94,9 @@ class _Parser:
     def expression(self, min_bp: int) -> Node:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise InputTooLarge(f"Your answer is nested too deeply (more than {MAX_DEPTH} levels).", self.tok.start)
+            raise InputTooLarge(
+                f"Your answer is nested too deeply (more than {MAX_DEPTH} levels).", self.tok.start
+            )
         left = self.prefix()
         while True:
             bp, op = self.infix_power()
@@ -117,7 +137,9 @@ class _Parser:
         right = self.expression(bp)
         if op in (">", "<", ">=", "<="):
             if self.tok.kind == "op" and _INFIX.get(self.tok.text) == 10:
-                raise ParseError("Chain comparisons in separate brackets, e.g. (a < b)(b < c).", self.tok.start)
+                raise ParseError(
+                    "Chain comparisons in separate brackets, e.g. (a < b)(b < c).", self.tok.start
+                )
             return self.make(Compare(op, left, right), start)
         return self.make(Binary(op, left, right), start)
 
@@ -183,7 +205,9 @@ class _Parser:
         name = tok.text
         if name == "sum" and len(args) == 4:
             if not isinstance(args[1], Name):
-                raise ParseError("In sum(expr, k, lo, hi) the second argument must be the index name.", args[1].start)
+                raise ParseError(
+                    "In sum(expr, k, lo, hi) the second argument must be the index name.", args[1].start
+                )
             return Sum(args[0], args[1].name, args[2], args[3])
         if name == "odot" and len(args) == 2:
             return Binary("⊙", args[0], args[1])
@@ -191,7 +215,9 @@ class _Parser:
         if len(args) not in expected:
             usage = {"sum": "sum(x) or sum(expr, k, lo, hi)", "max": "max(x) or max(a, b)",
                      "min": "min(x) or min(a, b)", "odot": "odot(a, b)"}.get(name, f"{name}(x)")  # fmt: skip
-            raise ParseError(f"`{name}` takes {' or '.join(map(str, expected))} argument(s): {usage}.", tok.start)
+            raise ParseError(
+                f"`{name}` takes {' or '.join(map(str, expected))} argument(s): {usage}.", tok.start
+            )
         return Call(name, args)
 
     def unexpected(self) -> ParseError:
@@ -213,5 +239,7 @@ def _check_height(root: Node) -> None:
     while stack:
         node, height = stack.pop()
         if height > MAX_HEIGHT:
-            raise InputTooLarge(f"Your answer is nested too deeply (more than {MAX_HEIGHT} levels).", node.start)
+            raise InputTooLarge(
+                f"Your answer is nested too deeply (more than {MAX_HEIGHT} levels).", node.start
+            )
         stack.extend((child, height + 1) for child in node.children())

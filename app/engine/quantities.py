@@ -17,7 +17,7 @@ from app.engine.errors import AuthorError
 
 
 def _members(g: Any, t: Any) -> list[np.ndarray]:
-    return [np.asarray(g[k], dtype=float).reshape(-1, 1) for k in range(1, int(round(t)) + 1)]
+    return [np.asarray(g[k], dtype=float).reshape(-1, 1) for k in range(1, round(t) + 1)]
 
 
 def _momentum_theta(theta0: np.ndarray, g: Any, t: float, epsilon: float, alpha: float) -> np.ndarray:
@@ -27,12 +27,12 @@ def _momentum_theta(theta0: np.ndarray, g: Any, t: float, epsilon: float, alpha:
 
 def _momentum_mean(mu: np.ndarray, t: float, epsilon: float, alpha: float) -> np.ndarray:
     """E(θ_t) when E(θ0) = 0 and E(g_k) = μ (4c.ii)."""
-    return ref.momentum_expected_theta(mu, int(round(t)), epsilon, alpha)
+    return ref.momentum_expected_theta(mu, round(t), epsilon, alpha)
 
 
 def _momentum_covariance(t: float, epsilon: float, alpha: float, sigma: float, D: int) -> np.ndarray:
     """E(v_t v_tᵀ) for uncorrelated gradients with covariance σ²I (bonus problem 5)."""
-    return ref.momentum_velocity_covariance(int(round(t)), epsilon, alpha, sigma, int(D))
+    return ref.momentum_velocity_covariance(round(t), epsilon, alpha, sigma, int(D))
 
 
 def _l2_step(W: np.ndarray, dJ_dW: np.ndarray, epsilon: float) -> np.ndarray:
@@ -68,7 +68,9 @@ def compute_quantity(name: str, pool: Mapping[str, Any], renames: Mapping[str, s
     for param in inspect.signature(func).parameters:
         source = renames.get(param, param)
         if source not in pool:
-            raise AuthorError(f"quantity {name} needs {param!r}, but no variable or dimension {source!r} exists")
+            raise AuthorError(
+                f"quantity {name} needs {param!r}, but no variable or dimension {source!r} exists"
+            )
         kwargs[param] = pool[source]
     return func(**kwargs)
 

@@ -58,7 +58,9 @@ class _Inference:
     def scalar(self, node: Node, bound: frozenset[str], what: str) -> None:
         shape = self.shape(node, bound)
         if shape:
-            raise ShapeError(f"{self.operand(node, shape)} is used as {what}, which must be a scalar.", node.start)
+            raise ShapeError(
+                f"{self.operand(node, shape)} is used as {what}, which must be a scalar.", node.start
+            )
 
     def binary(self, node: Binary | Compare, bound: frozenset[str]) -> Shape:
         a, b = self.shape(node.left, bound), self.shape(node.right, bound)
@@ -67,7 +69,9 @@ class _Inference:
             op = "@" if a and b else "*"
         if op == "^":
             if b:
-                raise ShapeError(f"The exponent {self.operand(node.right, b)} must be a scalar.", node.right.start)
+                raise ShapeError(
+                    f"The exponent {self.operand(node.right, b)} must be a scalar.", node.right.start
+                )
             return a
         if not a or not b:
             return a or b
@@ -114,7 +118,11 @@ class _Inference:
             if len(shapes) == 1:
                 return ()
             a, b = shapes
-            return (a or b) if not a or not b else self.broadcast(Binary(func, *node.args, start=node.start), a, b)
+            return (
+                (a or b)
+                if not a or not b
+                else self.broadcast(Binary(func, *node.args, start=node.start), a, b)
+            )
         if func == "trace":
             self.square(node, first)
             return ()
@@ -129,5 +137,6 @@ class _Inference:
     def square(self, node: Call, shape: Shape) -> None:
         if shape and shape[0] != shape[1]:
             raise ShapeError(
-                f"`{node.func}` needs a square matrix, but {self.operand(node.args[0], shape)} is not.", node.start
+                f"`{node.func}` needs a square matrix, but {self.operand(node.args[0], shape)} is not.",
+                node.start,
             )

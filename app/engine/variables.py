@@ -29,20 +29,32 @@ class Derivation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     quantity: str = Field(description="Name of a reference-engine quantity, e.g. `two_layer_network`.")
-    output: str | None = Field(None, description="Key of the result to take, when the quantity returns several.")
-    inputs: dict[str, str] = Field(default_factory=dict, description="Quantity parameter → variable or dimension.")
+    output: str | None = Field(
+        None, description="Key of the result to take, when the quantity returns several."
+    )
+    inputs: dict[str, str] = Field(
+        default_factory=dict, description="Quantity parameter → variable or dimension."
+    )
 
 
 class VariableSpec(BaseModel):
     """One name of a question: its shape in symbolic dimensions and how its value is drawn."""
 
     model_config = ConfigDict(extra="forbid")
-    shape: list[str | int] | Literal["scalar"] = Field("scalar", description="e.g. [D_a1, D_x]; scalar by default.")
-    normal: tuple[float, float] | None = Field(None, description="Mean and standard deviation (the default is 0, 1).")
+    shape: list[str | int] | Literal["scalar"] = Field(
+        "scalar", description="e.g. [D_a1, D_x]; scalar by default."
+    )
+    normal: tuple[float, float] | None = Field(
+        None, description="Mean and standard deviation (the default is 0, 1)."
+    )
     uniform: tuple[float, float] | None = Field(None, description="Low and high.")
     positive: bool = Field(False, description="Drawn uniformly from [0.5, 2].")
-    integer: tuple[int, int] | None = Field(None, description="Inclusive integer range, e.g. for t in a sum bound.")
-    choice: list[float] | None = Field(None, description="Values to pick from; every value occurs across trials.")
+    integer: tuple[int, int] | None = Field(
+        None, description="Inclusive integer range, e.g. for t in a sum bound."
+    )
+    choice: list[float] | None = Field(
+        None, description="Values to pick from; every value occurs across trials."
+    )
     derive: Derivation | str | None = Field(None, description="Computed by the reference engine.")
     family: bool = Field(False, description="An indexed family g[k] of independently drawn members.")
     identity: bool = Field(False, description="The identity matrix of this (square) shape.")
@@ -54,8 +66,12 @@ class VariableSpec(BaseModel):
         rules = [self.normal, self.uniform, self.positive or None, self.integer, self.choice, self.derive,
                  self.identity or None]  # fmt: skip
         if sum(r is not None for r in rules) > 1:
-            raise ValueError("give at most one of normal, uniform, positive, integer, choice, derive, identity")
-        if self.identity and (self.shape == "scalar" or len(self.shape) != 2 or self.shape[0] != self.shape[1]):
+            raise ValueError(
+                "give at most one of normal, uniform, positive, integer, choice, derive, identity"
+            )
+        if self.identity and (
+            self.shape == "scalar" or len(self.shape) != 2 or self.shape[0] != self.shape[1]
+        ):
             raise ValueError("an identity must have a square shape such as [D, D]")
         if isinstance(self.derive, str):
             quantity, _, output = self.derive.partition(".")
@@ -138,13 +154,17 @@ def concrete_shape(dims: Shape, sizes: Mapping[str, int]) -> tuple[int, ...]:
         raise AuthorError(f"dimension {missing} is used but not declared") from None
 
 
-def _draw_dims(names: list[str], ranges: Mapping[str, tuple[int, int]], rng: np.random.Generator) -> dict[str, int]:
+def _draw_dims(
+    names: list[str], ranges: Mapping[str, tuple[int, int]], rng: np.random.Generator
+) -> dict[str, int]:
     sizes: dict[str, int] = {}
     for name in names:
         lo, hi = ranges.get(name, DEFAULT_DIM_RANGE)
         free = [v for v in range(max(lo, 2), hi + 1) if v not in sizes.values()]
         if not free:
-            raise AuthorError(f"dimension {name}: no size in [{lo}, {hi}] differs from the other dimensions and 1")
+            raise AuthorError(
+                f"dimension {name}: no size in [{lo}, {hi}] differs from the other dimensions and 1"
+            )
         sizes[name] = int(rng.choice(free))
     return sizes
 
@@ -177,7 +197,9 @@ def _derive(name: str, spec: VariableSpec, env: dict[str, Any], sizes: dict[str,
     if isinstance(value, dict):
         key = derivation.output or name
         if key not in value:
-            raise AuthorError(f"{name}: quantity {derivation.quantity} has no output {key!r}; it has {sorted(value)}")
+            raise AuthorError(
+                f"{name}: quantity {derivation.quantity} has no output {key!r}; it has {sorted(value)}"
+            )
         value = value[key]
     expected = concrete_shape(spec.dims, sizes)
     actual = np.shape(value) if isinstance(value, np.ndarray) else ()

@@ -46,7 +46,9 @@ class PartBase(BaseModel):
     hints: list[str] = Field(default_factory=list, description="Revealed one at a time, on request.")
     solution: str | None = Field(None, description="Markdown; shown when `solution_after` allows it.")
     solution_after: int | None = Field(
-        None, ge=0, description="Show the solution after this many attempts (None: only after a correct answer)."
+        None,
+        ge=0,
+        description="Show the solution after this many attempts (None: only after a correct answer).",
     )
     max_attempts: int | None = Field(None, ge=1, description="None: unlimited practice.")
 

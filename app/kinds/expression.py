@@ -27,7 +27,9 @@ class ExpressionPart(PartBase):
 
     kind: Literal["expression"] = "expression"
     answer: str = Field(description="The model answer, in the answer language.")
-    target: str | None = Field(None, description="Variable holding the true quantity (from the reference engine).")
+    target: str | None = Field(
+        None, description="Variable holding the true quantity (from the reference engine)."
+    )
     answer_name: str = Field("the answer", description="How feedback names the quantity, e.g. δ_W1.")
     names: list[str] = Field(description="The names a student may use (variables, parameters).")
     mistakes: list[MistakeSpec] = Field(default_factory=list)

@@ -27,7 +27,11 @@ def test_every_part_reference_answer_is_correct_at_seed_0(client, bank) -> None:
         answers = {part.id: part.reference_answer(variant) for part in problem.parts}
         body = check(client, problem.id, answers).json()
         for part in problem.parts:
-            assert body["parts"][part.id]["status"] == "correct", (problem.id, part.label, body["parts"][part.id])
+            assert body["parts"][part.id]["status"] == "correct", (
+                problem.id,
+                part.label,
+                body["parts"][part.id],
+            )
 
 
 def test_a_transposed_gradient_gets_shape_feedback_then_the_fix_is_correct(client) -> None:  # type: ignore[no-untyped-def]

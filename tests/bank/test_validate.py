@@ -34,12 +34,23 @@ def test_the_midterm_validates(problems_dir: Path, capsys: pytest.CaptureFixture
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('answer: "delta_b1 @ x.T"', 'answer: "delta_b1 @ x.T + 1"',
-         "part delta_W1 (2b.viii), seed 0: the reference answer is graded incorrect"),
-        ('  - answer: "delta_b2 z1.T"', '  - answer: "delta_b2 a1.T"', "mistake 'delta_b2 a1.T' equals the answer"),
+        (
+            'answer: "delta_b1 @ x.T"',
+            'answer: "delta_b1 @ x.T + 1"',
+            "part delta_W1 (2b.viii), seed 0: the reference answer is graded incorrect",
+        ),
+        (
+            '  - answer: "delta_b2 z1.T"',
+            '  - answer: "delta_b2 a1.T"',
+            "mistake 'delta_b2 a1.T' equals the answer",
+        ),
         ("kind: expression", "kind: essay", "'essay'"),
         ("parameters:", "parameters: [", "not valid YAML"),
-        ('answer: "delta_b1 @ x.T"', 'answer: "delta_b1 @ q"', "seed 0: the reference answer is graded invalid: Unknown name `q`."),
+        (
+            'answer: "delta_b1 @ x.T"',
+            'answer: "delta_b1 @ q"',
+            "seed 0: the reference answer is graded invalid: Unknown name `q`.",
+        ),
     ],
     ids=["wrong-reference-answer", "mistake-equals-answer", "unknown-kind", "bad-yaml", "unknown-name"],
 )

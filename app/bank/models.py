@@ -15,7 +15,7 @@ class Parameter(BaseModel):
     """A number that changes between variants. Seed 0 always uses `exam`, the value printed in the exam."""
 
     model_config = ConfigDict(extra="forbid")
-    exam: Any = Field(description="The value at seed 0.")
+    exam: Any = Field(None, description="The value at seed 0 (not needed with `expr`).")
     integer: tuple[int, int] | None = Field(None, description="Inclusive range for other seeds.")
     uniform: tuple[float, float] | None = None
     decimals: int | None = Field(None, ge=0, le=6, description="Round uniform draws to this many decimals.")

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from app.bank.figures import render_figure
 from app.bank.models import Parameter, ProblemSpec
 from app.engine.errors import AuthorError, StudentError
 from app.engine.evaluate import evaluate
@@ -25,11 +26,28 @@ def make_variant(problem: ProblemSpec, seed: int) -> Variant:
         params: dict[str, Any] = {}
         for name, spec in problem.parameters.items():
             params[name] = _value(name, spec, params, rng, seed)
+        params.update(figure_answers(problem, seed))
         if all(_truth(c, params) for c in problem.constraints):
             return Variant(problem.id, seed, params, problem.variables, problem.dims)
         if seed == 0:
             raise AuthorError(f"{problem.id}: the exam values break a constraint")
     raise AuthorError(f"{problem.id}: no values satisfying the constraints found in {MAX_REDRAWS} draws")
+
+
+def figure_answers(problem: ProblemSpec, seed: int) -> dict[str, Any]:
+    """Answers computed by a figure's generator from the run it draws, as parameters `figure_id.key`."""
+    answers: dict[str, Any] = {}
+    for figure in problem.figures:
+        if figure.generator is not None:
+            try:
+                result = render_figure(figure.generator, seed)
+            except KeyError as error:
+                raise AuthorError(f"figure {figure.id}: {error}") from None
+            answers.update({f"{figure.id}.{key}": value for key, value in result.answers.items()})
+            letters = {k: v for k, v in result.answers.items() if len(k) == 1 and isinstance(v, str)}
+            if letters:  # the point → label mapping of a figure, for matching parts
+                answers[f"{figure.id}.mapping"] = letters
+    return answers
 
 
 def calculate(expr: str, params: dict[str, Any]) -> float | int:

@@ -1,0 +1,181 @@
+"""Helpers the answer kinds share: reading hostile student input, parameter look-ups and rendering texts.
+
+Student input arrives as arbitrary JSON. Every reader here returns a value or raises a `StudentError`
+(`FormatError` for an answer of the wrong form) whose message is written for the student; `invalid` turns
+it into a verdict that costs no attempt.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.engine.errors import AuthorError, StudentError
+from app.engine.evaluate import check_constant_exponents, evaluate
+from app.engine.parse import parse
+from app.engine.syntax import Call, Compare, Index, Name, Sum
+from app.engine.verdict import Verdict
+from app.kinds.base import Variant
+
+ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+DEFAULT_RTOL = 5e-3  # three significant figures, as a student copies them from a calculator
+DEFAULT_ATOL = 1e-9
+MAX_NUMBER_TEXT = 200
+MAX_INTEGER_DIGITS = 30
+NUMBER_FUNCTIONS = frozenset({"sqrt", "exp", "log", "ln", "abs"})
+NUMBER_HELP = "Enter a number, e.g. 0.25, 1e-3 or 1/4."
+
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+_INTEGER = re.compile(r"[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)")
+_BAD_GROUPS = re.compile(r"[+-]?[0-9][0-9,]*")
+_DECIMAL = re.compile(r"[+-]?[0-9,]*\.[0-9]*([eE][+-]?[0-9]+)?|[+-]?[0-9,]+[eE][+-]?[0-9]+")
+
+
+class FormatError(StudentError):
+    """The answer has the wrong form for its kind (a list where one option id is expected, a word for a number)."""
+
+    def __init__(self, message: str, code: str = "format", position: int | None = None) -> None:
+        super().__init__(message, position)
+        self.code = code
+
+
+class Choice(BaseModel):
+    """Something a student picks or matches: an id and a Markdown text."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=ID_PATTERN, description="Stable id, what the student's answer contains.")
+    text: str = Field(description="Markdown with $…$ math; {{ name }} inserts a parameter.")
+
+
+def invalid(error: StudentError) -> Verdict:
+    return Verdict.invalid(error.message, error.code, error.position)
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def be(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def render(text: str, variant: Variant) -> str:
+    """`text` with its `{{ name }}` placeholders replaced by the variant's parameter values."""
+    from app.bank.variants import render_text  # imported here: app.bank imports this package
+
+    return render_text(text, dict(variant.params))
+
+
+def calculate(expr: str, variant: Variant) -> float | int:
+    """An author's arithmetic over the variant's parameters, with the engine's safe parser."""
+    from app.bank.variants import calculate as calculate_params  # imported here: app.bank imports this package
+
+    return calculate_params(expr, dict(variant.params))
+
+
+def param(variant: Variant, name: str) -> Any:
+    if name not in variant.params:
+        known = ", ".join(sorted(variant.params)) or "(none)"
+        raise AuthorError(f"parameter {name!r} does not exist; parameters: {known}")
+    return variant.params[name]
+
+
+def exactly_one(what: str, *values: object) -> None:
+    """For model validators: exactly one of the alternative fields `what` is given."""
+    if sum(v is not None for v in values) != 1:
+        raise ValueError(f"give exactly one of {what}")
+
+
+def unique_ids(entries: Sequence[Choice], what: str) -> None:
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise ValueError(f"two {what}s have the id {entry.id!r}")
+        seen.add(entry.id)
+
+
+def rendering_problems(texts: Iterable[str], variant: Variant) -> list[str]:
+    problems = []
+    for text in texts:
+        try:
+            render(text, variant)
+        except AuthorError as error:
+            problems.append(str(error))
+    return problems
+
+
+def read_id(raw: Any, known: Sequence[str], what: str) -> str:
+    """One id among `known`; a student picks from a list, so anything else is a form error."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise FormatError(f"Choose one {what}.")
+    text = raw.strip()
+    if text not in known:
+        raise FormatError(f"Choose one of the {what}s: {', '.join(known)}.", "unknown_id")
+    return text
+
+
+def read_integer(raw: Any) -> int:
+    """A whole number: an int, an integral float, or text such as `140`, `-3`, `1,400` (digits grouped by three)."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise FormatError("Enter a whole number, e.g. 140.")
+    if isinstance(raw, float):
+        if not math.isfinite(raw) or not raw.is_integer():
+            raise FormatError(f"Enter a whole number: {raw:g} is not one.")
+        raw = int(raw)
+    if isinstance(raw, int):
+        if abs(raw) >= 10**MAX_INTEGER_DIGITS:
+            raise FormatError(f"That number has more than {MAX_INTEGER_DIGITS} digits.", "limit")
+        return raw
+    text = raw.strip().replace("−", "-")
+    if len(text) > MAX_INTEGER_DIGITS + 10:
+        raise FormatError(f"That number has more than {MAX_INTEGER_DIGITS} digits.", "limit")
+    if _INTEGER.fullmatch(text):
+        return int(text.replace(",", ""))
+    if _DECIMAL.fullmatch(text):
+        raise FormatError(f"Enter a whole number: `{text}` is not one.")
+    if _BAD_GROUPS.fullmatch(text):
+        raise FormatError("Group digits in threes, as in 1,400, or leave the commas out.")
+    raise FormatError("Enter a whole number, e.g. 140.")
+
+
+def read_number(raw: Any) -> float:
+    """A finite number: JSON number, or text the engine's parser reads with numbers only (`1/3`, `1e-3`, `sqrt(2)`)."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise FormatError(NUMBER_HELP)
+    if isinstance(raw, int | float):
+        try:
+            return finite(float(raw))
+        except OverflowError:
+            raise FormatError("That number is too large.", "limit") from None
+    text = raw.strip()
+    if len(text) > MAX_NUMBER_TEXT:
+        raise FormatError(f"That number is {len(text):,} characters long; the limit is {MAX_NUMBER_TEXT}.", "limit")
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    node = parse(text)
+    for sub in node.walk():
+        if isinstance(sub, Name | Index | Sum):
+            raise FormatError(f"{NUMBER_HELP} Names are not allowed here.", "format", sub.start)
+        if isinstance(sub, Compare):
+            raise FormatError(f"{NUMBER_HELP} Comparisons are not allowed here.", "format", sub.start)
+        if isinstance(sub, Call) and sub.func not in NUMBER_FUNCTIONS:
+            raise FormatError(
+                f"`{sub.func}` cannot be used in a number; sqrt, exp, log and abs can.", "format", sub.start
+            )
+    check_constant_exponents(node)
+    return finite(float(evaluate(node, {})))
+
+
+def finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise FormatError("That is not a finite number (a division by zero?).", "evaluation")
+    return value
+
+
+def close(got: float, want: float, rtol: float, atol: float) -> bool:
+    return abs(got - want) <= atol + rtol * max(abs(got), abs(want))

@@ -1,0 +1,173 @@
+"""Numeric matrices entered in a grid, e.g. the L-∞ regularizer's gradient for a given W (3b).
+
+The reference is computed per variant, either by a quantity of the reference engine
+(`answer_quantity` from `app.engine.quantities.QUANTITIES`, its inputs taken from the parameters, renamed
+by `inputs`), or from `answer`, a literal grid whose entries are numbers or expressions over the parameters.
+A parameter may hold a matrix as a list of lists (its `exam` value, or a `choice` among several matrices);
+`matrix_param` names the given matrix so that the page can show it as a grid.
+
+Students send a list of rows (`[["1", "0"], ["-1", "2"]]`, numbers or number texts such as `1/3`) or one
+string, rows separated by `;` or new lines and entries by spaces or commas (`"1 0; -1 2"`). The size is
+fixed by the reference: another size is unreadable. No partial credit: feedback says how many entries
+are wrong, never which.
+"""
+
+from __future__ import annotations
+
+import re
+from numbers import Real
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from app.engine.errors import AuthorError, StudentError
+from app.engine.quantities import compute_quantity
+from app.engine.verdict import Verdict
+from app.kinds._common import (
+    DEFAULT_ATOL,
+    DEFAULT_RTOL,
+    FormatError,
+    be,
+    calculate,
+    exactly_one,
+    invalid,
+    param,
+    read_number,
+)
+from app.kinds.base import Answer, PartBase, Variant
+
+MAX_SIDE = 20
+MAX_TEXT = 5000
+USAGE = "Enter the matrix as rows of numbers, e.g. `1 0; -1 2`."
+
+
+class MatrixPart(PartBase):
+    """A matrix of numbers, every entry right within the tolerance."""
+
+    kind: Literal["matrix"] = "matrix"
+    answer_quantity: str | None = Field(
+        None, description="A reference-engine quantity, e.g. linf_regularizer_gradient."
+    )
+    inputs: dict[str, str] = Field(default_factory=dict, description="Quantity parameter → parameter name.")
+    answer: list[list[float | str]] | None = Field(None, description="A grid of numbers or parameter expressions.")
+    matrix_param: str | None = Field(None, description="Parameter holding the given matrix (a list of lists).")
+    answer_name: str = Field("the answer", description="How feedback names the matrix.")
+    rtol: float = Field(DEFAULT_RTOL, ge=0)
+    atol: float = Field(DEFAULT_ATOL, ge=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MatrixPart:
+        exactly_one("answer_quantity, answer", self.answer_quantity, self.answer)
+        if self.answer is not None and (not self.answer or not self.answer[0] or len(set(map(len, self.answer))) > 1):
+            raise ValueError("answer must be a non-empty grid whose rows have equal lengths")
+        return self
+
+    def reference(self, variant: Variant) -> np.ndarray:
+        if self.answer is not None:
+            value: Any = [
+                [e if isinstance(e, float | int) else calculate(e, variant) for e in row] for row in self.answer
+            ]
+        else:
+            pool = {name: _as_input(v) for name, v in variant.params.items()}
+            value = compute_quantity(str(self.answer_quantity), pool, self.inputs)
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise AuthorError(f"{self.answer_name} is not a matrix of numbers") from None
+        if array.ndim != 2 or not np.all(np.isfinite(array)):
+            raise AuthorError(f"{self.answer_name} must be a finite 2-D matrix, not of shape {array.shape}")
+        return array
+
+    def check(self, answer: Answer, variant: Variant) -> Verdict:
+        want = self.reference(variant)
+        try:
+            got = read_matrix(answer, want.shape)
+        except StudentError as error:
+            return invalid(error)
+        wrong = int(np.sum(~np.isclose(got, want, rtol=self.rtol, atol=self.atol)))
+        if not wrong:
+            return Verdict.correct()
+        if np.any(want) and np.allclose(-got, want, rtol=self.rtol, atol=self.atol):
+            return Verdict.incorrect("Every entry has the wrong sign.", "sign")
+        if got.shape[0] == got.shape[1] and np.allclose(got.T, want, rtol=self.rtol, atol=self.atol):
+            return Verdict.incorrect(f"Your matrix is the transpose of {self.answer_name}.", "transpose")
+        return Verdict.incorrect(f"{wrong} of the {want.size} entries {be(wrong)} wrong.", "wrong")
+
+    def reference_answer(self, variant: Variant) -> Answer:
+        return self.reference(variant).tolist()
+
+    def author_problems(self, variant: Variant) -> list[str]:
+        problems = []
+        if self.matrix_param is not None:
+            try:
+                _grid(param(variant, self.matrix_param))
+            except AuthorError as error:
+                problems.append(f"matrix_param: {error}")
+        try:
+            rows, cols = self.reference(variant).shape
+        except AuthorError as error:
+            return [*problems, f"the reference cannot be computed: {error}"]
+        if rows > MAX_SIDE or cols > MAX_SIDE:
+            problems.append(f"the answer is {rows} × {cols}; students can enter at most {MAX_SIDE} × {MAX_SIDE}")
+        return problems
+
+    def public_view(self, variant: Variant) -> dict[str, Any]:
+        rows, cols = self.reference(variant).shape
+        view: dict[str, Any] = {"rows": rows, "cols": cols}
+        if self.matrix_param is not None:
+            view["given"] = {"name": self.matrix_param, "value": _grid(param(variant, self.matrix_param))}
+        return view
+
+
+def read_matrix(raw: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """The student's matrix as floats, or FormatError; it must have exactly `shape`."""
+    if isinstance(raw, str):
+        if len(raw) > MAX_TEXT:
+            raise FormatError(f"Your matrix is {len(raw):,} characters long; the limit is {MAX_TEXT:,}.", "limit")
+        text = re.sub(r"\]\s*,?\s*\[", ";", raw).replace("[", "").replace("]", "")  # also `[[1, 0], [-1, 2]]`
+        raw = [[e for e in re.split(r"[,\s]+", line.strip()) if e] for line in re.split(r"[;\n]", text) if line.strip()]
+    if not isinstance(raw, list | tuple) or not raw:
+        raise FormatError(USAGE)
+    if len(raw) > MAX_SIDE:
+        raise FormatError(f"A matrix here has at most {MAX_SIDE} rows and {MAX_SIDE} columns.", "limit")
+    if not all(isinstance(row, list | tuple) for row in raw):
+        raise FormatError(USAGE)
+    if any(len(row) > MAX_SIDE for row in raw):
+        raise FormatError(f"A matrix here has at most {MAX_SIDE} rows and {MAX_SIDE} columns.", "limit")
+    for i, row in enumerate(raw[1:], start=2):
+        if len(row) != len(raw[0]):
+            raise FormatError(f"Row {i} has {len(row)} entries but row 1 has {len(raw[0])}.", "size")
+    if (len(raw), len(raw[0])) != shape:
+        raise FormatError(f"Your matrix is {len(raw)} × {len(raw[0])}; expected {shape[0]} × {shape[1]}.", "size")
+    values = np.empty(shape)
+    for (i, j), _ in np.ndenumerate(values):
+        try:
+            values[i, j] = read_number(raw[i][j])
+        except StudentError as error:
+            raise FormatError(f"Row {i + 1}, column {j + 1}: {error.message}", error.code) from None
+    return values
+
+
+def _as_input(value: Any) -> Any:
+    """Parameters as the reference engine wants them: numbers as floats, lists of lists as arrays."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Real):
+        return float(value)
+    if isinstance(value, list):
+        try:
+            return np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+def _grid(value: Any) -> list[list[float]]:
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise AuthorError("the given matrix is not a list of lists of numbers") from None
+    if array.ndim != 2:
+        raise AuthorError("the given matrix is not a list of lists of numbers")
+    return array.tolist()

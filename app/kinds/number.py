@@ -1,0 +1,93 @@
+"""Real-number answers, compared with a tolerance.
+
+The reference is a number or an arithmetic expression over the variant's parameters (`"n_neg / n_pos"`).
+Students type `0.1`, `1e-3`, `-2.5`, `1,400.5`, or arithmetic on numbers only (`1/3`, `2^-4`, `sqrt(2)`),
+read by the engine's whitelisting parser; a name in the answer makes it unreadable (costs nothing).
+By default three significant figures suffice (`rtol` 0.5 %).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.engine.errors import AuthorError, StudentError
+from app.engine.verdict import Verdict
+from app.kinds._common import (
+    DEFAULT_ATOL,
+    DEFAULT_RTOL,
+    calculate,
+    close,
+    invalid,
+    read_number,
+    render,
+    rendering_problems,
+)
+from app.kinds.base import Answer, PartBase, Variant
+
+WRONG = "That is not the right value."
+SIGN = "Check the sign."
+
+
+class NumberMistake(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer: float | str = Field(description="A wrong answer: a number or an expression over the parameters.")
+    message: str = Field(description="Feedback for a student who gives it (without the fix).")
+
+
+class NumberPart(PartBase):
+    """A real number, right within `rtol` (relative) plus `atol` (absolute)."""
+
+    kind: Literal["number"] = "number"
+    answer: float | str = Field(description="A number, or an expression over the parameters, e.g. `n_neg / n_pos`.")
+    mistakes: list[NumberMistake] = Field(default_factory=list)
+    rtol: float = Field(DEFAULT_RTOL, ge=0, description="Relative tolerance (0.005: three significant figures).")
+    atol: float = Field(DEFAULT_ATOL, ge=0, description="Absolute tolerance, for answers near zero.")
+
+    def value(self, spec: float | str, variant: Variant) -> float:
+        value = float(spec if isinstance(spec, float | int) else calculate(spec, variant))
+        if not math.isfinite(value):
+            raise AuthorError(f"{spec!r} is not a finite number in this variant")
+        return value
+
+    def _close(self, got: float, want: float) -> bool:
+        return close(got, want, self.rtol, self.atol)
+
+    def check(self, answer: Answer, variant: Variant) -> Verdict:
+        want = self.value(self.answer, variant)
+        try:
+            got = read_number(answer)
+        except StudentError as error:
+            return invalid(error)
+        if self._close(got, want):
+            return Verdict.correct()
+        for mistake in self.mistakes:
+            if self._close(got, self.value(mistake.answer, variant)):
+                return Verdict.incorrect(render(mistake.message, variant), "mistake")
+        if self._close(-got, want):
+            return Verdict.incorrect(SIGN, "sign")
+        return Verdict.incorrect(WRONG, "wrong")
+
+    def reference_answer(self, variant: Variant) -> Answer:
+        return self.value(self.answer, variant)
+
+    def author_problems(self, variant: Variant) -> list[str]:
+        problems = rendering_problems([m.message for m in self.mistakes], variant)
+        try:
+            want = self.value(self.answer, variant)
+        except AuthorError as error:
+            return [*problems, f"the answer: {error}"]
+        for mistake in self.mistakes:
+            try:
+                value = self.value(mistake.answer, variant)
+            except AuthorError as error:
+                problems.append(f"mistake {mistake.answer!r}: {error}")
+                continue
+            if self._close(value, want):
+                problems.append(f"mistake {mistake.answer!r} equals the answer within the tolerance ({want:g})")
+        return problems
+
+    def public_view(self, variant: Variant) -> dict[str, Any]:
+        return {"input": "number"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.bank.grading import PackedProblem, check_packed
+from app.bank.grading import PackedProblem, check_packed, preview_packed
 from app.bank.models import ProblemSpec
+from app.engine.check import Interpretation
 from app.engine.sandbox import CheckMemoryError, CheckTimeout, SandboxError, WorkerPool
 from app.engine.verdict import Verdict
 from app.kinds import Answer
@@ -55,3 +56,9 @@ class Checker:
             return Verdict.invalid(error.message, "memory")
         except SandboxError as error:
             return Verdict.invalid(error.message, "unavailable")
+
+    async def preview(self, problem: ProblemSpec, part_id: str, text: str, seed: int) -> Interpretation:
+        try:
+            return await self.pool.run_async(preview_packed, self.packed(problem), part_id, text, seed)
+        except SandboxError as error:
+            return Interpretation(error=error.message)

@@ -6,32 +6,52 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
 
 from app.api import problems
 from app.api.errors import install_error_handlers
 from app.bank.store import BankStore
 from app.checking import Checker
-from app.settings import Settings, get_settings
+from app.settings import Settings, get_settings, signing_key
+from app.storage.db import make_engine, migrate, session_factory
+from app.web import instructor, pages
+from app.web.identity import LearnerCookieMiddleware, Signer
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    assert settings.database_url is not None  # filled in by the settings' validator
+    engine = make_engine(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate(engine)
         app.state.checker.start()
         try:
             yield
         finally:
             app.state.checker.close()
+            engine.dispose()
 
-    app = FastAPI(title="Quizzes", version="0.1.0", lifespan=lifespan,
-                  description="Practice problems for deep-learning courses, checked on the spot.")  # fmt: skip
+    app = FastAPI(
+        title="Quizzes",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Practice problems for deep-learning courses, checked on the spot.",
+    )
     app.state.settings = settings
     app.state.bank_store = BankStore(settings.problems_dir, watch=settings.dev)
     app.state.checker = Checker(settings)
+    app.state.session_factory = session_factory(engine)
+    app.state.templates = Jinja2Templates(directory=settings.templates_dir)
+    app.state.signer = Signer(signing_key(settings))
+    app.add_middleware(LearnerCookieMiddleware, signer=app.state.signer, secure=settings.secure_cookies)
     install_error_handlers(app)
     app.include_router(problems.router)
+    app.include_router(pages.router)
+    app.include_router(instructor.router)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, object]:

@@ -30,6 +30,12 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator:  # type: ignor
     from app.main import create_app
     from app.settings import Settings
 
-    settings = Settings(problems_dir=PROBLEMS, data_dir=tmp_path_factory.mktemp("data"), workers=2)
+    settings = Settings(
+        problems_dir=PROBLEMS,
+        templates_dir=ROOT / "templates",
+        static_dir=ROOT / "static",
+        data_dir=tmp_path_factory.mktemp("data"),
+        workers=2,
+    )
     with TestClient(create_app(settings)) as test_client:
         yield test_client

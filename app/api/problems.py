@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from app.api.deps import BankDep, CheckerDep, ProblemDep
-from app.api.schemas import CheckRequest, CheckResponse, PartSummary, ProblemSummary
+from app.api.schemas import (
+    CheckRequest,
+    CheckResponse,
+    PartSummary,
+    PreviewRequest,
+    PreviewResponse,
+    ProblemSummary,
+)
 from app.bank.grading import total_score
 
 router = APIRouter(prefix="/api/v1", tags=["problems"])
@@ -38,3 +45,15 @@ async def check_answers(problem: ProblemDep, body: CheckRequest, checker: Checke
         score=total_score(problem, verdicts),
         max_score=max_score,
     )
+
+
+@router.post("/preview", response_model=PreviewResponse)
+async def preview_expression(body: PreviewRequest, bank: BankDep, checker: CheckerDep) -> PreviewResponse:
+    """How an expression answer is read, as the student types: LaTeX and shape, or the error and its position."""
+    problem = bank.problems.get(body.problem_id)
+    if problem is None or body.part_id not in {p.id for p in problem.parts}:
+        raise HTTPException(404, f"No part {body.part_id!r} in problem {body.problem_id!r}.")
+    reading = await checker.preview(problem, body.part_id, body.text, body.seed)
+    if reading.latex is not None:
+        return PreviewResponse(status="ok", latex=reading.latex, shape=reading.shape)
+    return PreviewResponse(status="invalid", feedback=reading.error, position=reading.position)

@@ -28,6 +28,21 @@ class CheckRequest(BaseModel):
     answers: dict[str, Any] = Field(description="Part id → answer (a string for expressions, see each kind).")
 
 
+class PreviewRequest(BaseModel):
+    problem_id: str
+    part_id: str
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    text: str = Field(max_length=10_000, description="The expression as typed so far.")
+
+
+class PreviewResponse(BaseModel):
+    status: str = Field(description="`ok` when the expression can be read, else `invalid`.")
+    latex: str | None = Field(None, description="How the expression is read, as LaTeX.")
+    shape: str | None = Field(None, description="Its shape in the question's dimensions, e.g. `D_a1 × D_x`.")
+    feedback: str = Field("", description="Why it cannot be read, with a caret under the position.")
+    position: int | None = None
+
+
 class CheckResponse(BaseModel):
     problem: str
     seed: int

@@ -4,31 +4,30 @@ Each generator in ``FIGURES`` takes a seed (0 = the exam-like figure; other seed
 ``np.random.default_rng(seed)``) and returns a ``FigureResult``. The answers are read off the same run of the
 NumPy reference engine (``app.engine.reference.optimizers``) whose iterates are drawn; nothing is typed in.
 
-``loss_curve_momentum`` (4a). The loss is the valley ``L(w) = -h exp(-(w - w*)^2 / (2 s^2)) + k (w - w*)^2``,
-whose only minimum is ``w*`` (star). From the marked start ``w_0``, four vanilla gradient-descent steps
-``w_1..w_4`` are drawn while ``v_t = alpha v_{t-1} - epsilon g_t`` (alpha = 0.9) accumulates without moving
-``w``. The fifth step is taken both ways from ``(w_4, v_4)``: momentum (gradient at ``w_4``) and Nesterov
-(gradient at the look-ahead ``w_4 + alpha v_4``); ``faster`` names the one landing closer to ``w*``. Seed 0 is
-the classic case: the built-up velocity carries momentum well past the minimum, while the look-ahead gradient,
-taken beyond it, pulls Nesterov back ("nesterov"). Momentum wins when its coasting point ``w_4 + alpha v_4``
-stops just short of the minimum: the look-ahead gradient there is nearly zero (Nesterov stalls short) or is
-steeper (Nesterov overshoots), while momentum's own gradient kick lands it close. That happens only for a
-narrow band of starts, so each other seed first picks which case to look for (half each) and then searches
-valleys and starts until the run gives that answer with a clear margin (the distances to ``w*`` differ by at
-least a quarter and by 4% of the axis). The w axis has ticks, so v_4 can be measured off the drawn steps.
-Answers: ``faster``, ``w_momentum``, ``w_nesterov``, ``w_star`` and, for checking, ``w_gd`` (w_0..w_4),
-``v4``, ``epsilon``, ``alpha`` and ``loss = {h, s, k, w_star}``.
+``loss_curve_momentum`` (4a). Loss ``L(w) = -h exp(-(w - w*)^2 / (2 s^2)) + k (w - w*)^2``, a valley whose
+only minimum is ``w*`` (star). From the start ``w_0`` four vanilla gradient-descent steps ``w_1..w_4`` are
+drawn while ``v_t = alpha v_{t-1} - epsilon g_t`` (alpha = 0.9) accumulates beside them. The fifth step is
+taken both ways from ``(w_4, v_4)``: momentum (gradient at ``w_4``) and Nesterov (gradient at the look-ahead
+``w_4 + alpha v_4``); ``faster`` names the one landing closer to ``w*``. Seed 0 is the classic case: the
+built-up velocity carries momentum well past the minimum, and the look-ahead gradient, taken beyond it,
+pulls Nesterov back. Momentum wins when its coasting point ``w_4 + alpha v_4`` stops just short of the
+minimum: the look-ahead gradient there is nearly zero (Nesterov stalls) or steeper (Nesterov overshoots),
+while momentum's own kick lands it close. Only a narrow band of starts does that, so each other seed picks
+which case to look for (half each) and searches valleys and starts until the run gives that answer with a
+clear margin (distances to ``w*`` differing by a quarter and by 4% of the axis). The ticked w axis lets v_4
+be measured off the drawn steps. Answers: ``faster``, ``w_momentum``, ``w_nesterov``, ``w_star``; for
+checking ``w_gd`` (w_0..w_4), ``v4``, ``epsilon``, ``alpha`` and ``loss = {h, s, k, w_star}``.
 
-``contour_optimizers`` (4b). Contours (axis-aligned ellipses) of the ill-conditioned quadratic
-``L(w) = 1/2 sum_i lam_i (w_i - c_i)^2``. Momentum, Adagrad and Adam (same epsilon) each start from their own
-point, found by Newton's method so that their own run is at the common point ``P`` at iteration ``t``; their
-accumulated states differ accordingly. One more step of each run gives a, b, c (letters shuffled per seed;
-seed 0: a = momentum, b = adagrad, c = adam). Momentum carries on along its velocity plus the negative
-gradient (mostly along the valley); Adagrad divides each coordinate by the root of its growing sum of squared
-gradients (a short, roughly equalised step); Adam's bias-corrected moments give about epsilon per coordinate,
-bent by its memory of past gradients. Seeds are redrawn until P, a, b, c are ``MIN_SEPARATION_PX`` apart.
-Answers: ``a``, ``b``, ``c`` (algorithm names) plus ``point``, ``coords`` (letter -> [w1, w2]), ``starts``,
-``t``, ``epsilon``, ``alpha``, ``beta1``, ``beta2``, ``nu``, ``curvature`` (lam) and ``center`` (c).
+``contour_optimizers`` (4b). Contours (axis-aligned ellipses) of ``L(w) = 1/2 sum_i lam_i (w_i - c_i)^2``,
+condition number 4-9. Momentum, Adagrad and Adam (same epsilon) each start from their own point, found by
+Newton's method so that their own run is at the common point ``P`` at iteration ``t``, so their accumulated
+states differ. One more step of each run gives a, b, c (letters shuffled per seed; seed 0: a = momentum, b =
+adagrad, c = adam). Momentum carries on along its velocity plus the negative gradient; Adagrad divides each
+coordinate by the root of its growing sum of squared gradients (a short, roughly equalised step); Adam's
+bias-corrected moments give about epsilon per coordinate, bent by its memory of past gradients. Seeds are
+redrawn until P, a, b, c are ``MIN_SEPARATION_PX`` apart. Answers: ``a``, ``b``, ``c`` (algorithm names)
+plus ``point``, ``coords`` (letter -> [w1, w2]), ``starts``, ``t``, ``epsilon``, ``alpha``, ``beta1``,
+``beta2``, ``nu``, ``curvature`` (lam) and ``center`` (c).
 """
 
 from __future__ import annotations
@@ -226,8 +225,10 @@ def loss_curve_momentum(seed: int) -> FigureResult:
 
 
 def _hyper(name: str, eps: float) -> dict[str, float]:
-    extra = {"momentum": {"alpha": ALPHA}, "adagrad": {"nu": NU}, "adam": {"beta1": BETA1, "beta2": BETA2, "nu": NU}}
-    return {"epsilon": eps, **extra[name]}
+    """Keyword arguments of the reference ``*_step`` of ``name``; epsilon is shared by all three."""
+    if name == "momentum":
+        return {"epsilon": eps, "alpha": ALPHA}
+    return {"epsilon": eps, "nu": NU, **({"beta1": BETA1, "beta2": BETA2} if name == "adam" else {})}
 
 
 def _solve_start(name: str, grad: Callable, target: np.ndarray, t: int, guess: np.ndarray, eps: float):
@@ -238,14 +239,15 @@ def _solve_start(name: str, grad: Callable, target: np.ndarray, t: int, guess: n
         return run_optimizer(name, grad, s, t, **hyper)[t]
 
     s = guess.astype(np.float64)
-    for _ in range(40):
-        r = reach(s) - target
-        if np.max(np.abs(r)) < 1e-10:
-            return s
-        jac = np.column_stack([(reach(s + 1e-6 * e) - reach(s - 1e-6 * e)) / 2e-6 for e in np.eye(2)])
-        if abs(np.linalg.det(jac)) < 1e-8:
-            return None
-        s = s - np.linalg.solve(jac, r)
+    with np.errstate(all="ignore"):  # a diverging attempt just fails and the seed is redrawn
+        for _ in range(40):
+            r = reach(s) - target
+            if np.max(np.abs(r)) < 1e-10:
+                return s
+            jac = np.column_stack([(reach(s + 1e-6 * e) - reach(s - 1e-6 * e)) / 2e-6 for e in np.eye(2)])
+            if not np.all(np.isfinite(jac)) or abs(np.linalg.det(jac)) < 1e-8:
+                return None
+            s = s - np.linalg.solve(jac, r)
     return None
 
 
@@ -281,16 +283,15 @@ def _contour_case(lam, c, offset, t, eps, guesses, order):
 
 def contour_optimizers(seed: int) -> FigureResult:
     """Figure 2 (problem 4b): one step of momentum, Adagrad and Adam from a common point on a contour plot."""
-    # The bowl is set up in units of the common point's offset (d1 along the shallow axis, d2 across it):
-    # epsilon = e * d1 makes the adaptive steps a visible fraction of the plot, and epsilon * lam_1 = q sets
-    # how fast momentum travels along the valley floor; kappa is the condition number.
+    # In units of P's offset (d1 along the valley, d2 across): epsilon = e d1 keeps adaptive steps visible,
+    # epsilon lam_1 = q sets momentum's pace along the valley floor, kappa is the condition number.
     d1, d2, e, kappa, q, t, flip, sign = 4.1, 0.9, 0.85, 5.1, 0.11, 3, False, (-1.0, 1.0)
     center, order, guess = np.zeros(2), ALGORITHMS, [2.0, 2.0, 2.0]
     rng = np.random.default_rng(seed)
     for _ in range(MAX_REDRAWS if seed else 1):  # seed 0 is the fixed exam-like figure
         if seed:
-            d1, d2, e = rng.uniform(3.0, 6.0), rng.uniform(0.5, 1.6), rng.uniform(0.6, 1.0)
-            kappa = rng.uniform(4.0, 9.0)
+            d1, d2 = rng.uniform(3.0, 6.0), rng.uniform(0.5, 1.6)
+            e, kappa = rng.uniform(0.6, 1.0), rng.uniform(4.0, 9.0)
             q, t, flip = rng.uniform(0.02, 0.15), int(rng.integers(3, 5)), rng.random() < 0.5
             sign = rng.choice([-1.0, 1.0], 2)
             center, guess = rng.uniform(-2.0, 2.0, 2), rng.uniform(1.0, 4.0, 3)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
+from app.engine.check import Interpretation
 from app.engine.errors import AuthorError
 from app.engine.verdict import Verdict
-from app.kinds import Answer, Variant
+from app.kinds import Answer, ExpressionPart, Variant
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,20 @@ def check_part(
     except Exception:
         logger.exception("unexpected error checking %s/%s", problem.id, part_id)
         return Verdict.invalid(UNEXPECTED, "error")
+
+
+def preview_packed(packed: PackedProblem, part_id: str, text: str, seed: int) -> Interpretation:
+    """How an expression answer is read (LaTeX and shape, or the error with its position), not graded."""
+    problem = _remember(_problems, packed.fingerprint, lambda: pickle.loads(packed.blob))
+    variant = _remember(_variants, (packed.fingerprint, seed), lambda: make_variant(problem, seed))
+    part = problem.part(part_id)  # type: ignore[attr-defined]
+    if not isinstance(part, ExpressionPart):
+        return Interpretation(error="This part takes no formula.")
+    try:
+        return part.preview(text, variant)  # type: ignore[arg-type]
+    except AuthorError as error:
+        logger.error("problem %s part %s: %s", problem.id, part_id, error)  # type: ignore[attr-defined]
+        return Interpretation(error=MISCONFIGURED)
 
 
 def check_problem(problem: ProblemSpec, answers: Mapping[str, Answer], seed: int) -> dict[str, Verdict]:

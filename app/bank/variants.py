@@ -60,6 +60,8 @@ def calculate(expr: str, params: dict[str, Any]) -> float | int:
         raise AuthorError(f"expression {expr!r} uses unknown parameter {missing}") from None
     if isinstance(value, np.ndarray):
         raise AuthorError(f"expression {expr!r} must give a number")
+    if not np.isfinite(value):
+        raise AuthorError(f"expression {expr!r} is infinite or undefined")
     return round(value) if abs(value - round(value)) < 1e-9 and abs(value) < 2**53 else value
 
 

@@ -110,14 +110,23 @@ def read(text: str, scope: Scope) -> tuple[Node, Shape, str]:
     return node, shape, to_latex(node, scope)
 
 
-def preview(task: ExpressionTask, text: str) -> Verdict:
-    """How an answer is read, without grading it: LaTeX and shape, or the error with its position."""
-    scope = task.scope()
+@dataclass(frozen=True)
+class Interpretation:
+    """How an answer is read, before any grading: LaTeX and shape, or why it cannot be read."""
+
+    latex: str | None = None
+    shape: str | None = None
+    error: str = ""
+    position: int | None = None
+
+
+def preview(task: ExpressionTask, text: str) -> Interpretation:
     try:
-        _, shape, latex = read(text, scope)
+        _, shape, latex = read(text, task.scope())
     except StudentError as error:
-        return _invalid(error, text)
-    return Verdict(status="invalid", reason="preview", feedback=f"Shape: {describe_shape(shape)}.", latex=latex)
+        pointer = error.pointer(text)
+        return Interpretation(error=f"{error.message}\n{pointer}" if pointer else error.message, position=error.position)
+    return Interpretation(latex=latex, shape=describe_shape(shape))
 
 
 def _grade(task: ExpressionTask, prepared: _Prepared, got: list[Value], latex: str) -> Verdict:
@@ -198,4 +207,4 @@ def _author_values(answer: str, scope: Scope, envs: list[dict[str, Any]]) -> lis
         raise AuthorError(f"the answer {answer!r} cannot be read: {error.message}") from None
 
 
-__all__ = ["ExpressionTask", "Mistake", "check_expression", "name_latex", "preview", "read"]
+__all__ = ["ExpressionTask", "Interpretation", "Mistake", "check_expression", "name_latex", "preview", "read"]

@@ -75,7 +75,10 @@ def calculate(expr: str, variant: Variant) -> float | int:
     """An author's arithmetic over the variant's parameters, with the engine's safe parser."""
     from app.bank.variants import calculate as calculate_params  # imported here: app.bank imports this package
 
-    return calculate_params(expr, dict(variant.params))
+    try:
+        return calculate_params(expr, dict(variant.params))
+    except (OverflowError, ValueError):  # its rounding of an infinite or undefined result
+        raise AuthorError(f"expression {expr!r} is not a finite number in this variant") from None
 
 
 def param(variant: Variant, name: str) -> Any:
@@ -152,11 +155,21 @@ def read_number(raw: Any) -> float:
             return finite(float(raw))
         except OverflowError:
             raise FormatError("That number is too large.", "limit") from None
-    text = raw.strip()
-    if len(text) > MAX_NUMBER_TEXT:
-        raise FormatError(f"That number is {len(text):,} characters long; the limit is {MAX_NUMBER_TEXT}.", "limit")
-    if _GROUPED.fullmatch(text):
-        text = text.replace(",", "")
+    if not raw.strip():
+        raise FormatError(NUMBER_HELP, "empty")
+    if len(raw) > MAX_NUMBER_TEXT:
+        raise FormatError(f"That number is {len(raw):,} characters long; the limit is {MAX_NUMBER_TEXT}.", "limit")
+    text = raw.replace(",", "") if _GROUPED.fullmatch(raw.strip()) else raw
+    try:
+        return _evaluate_number(text)
+    except StudentError as error:
+        pointer = error.pointer(text)
+        raise FormatError(
+            f"{error.message}\n{pointer}" if pointer else error.message, error.code, error.position
+        ) from None
+
+
+def _evaluate_number(text: str) -> float:
     node = parse(text)
     for sub in node.walk():
         if isinstance(sub, Name | Index | Sum):
@@ -164,9 +177,8 @@ def read_number(raw: Any) -> float:
         if isinstance(sub, Compare):
             raise FormatError(f"{NUMBER_HELP} Comparisons are not allowed here.", "format", sub.start)
         if isinstance(sub, Call) and sub.func not in NUMBER_FUNCTIONS:
-            raise FormatError(
-                f"`{sub.func}` cannot be used in a number; sqrt, exp, log and abs can.", "format", sub.start
-            )
+            message = f"`{sub.func}` cannot be used in a number; sqrt, exp, log and abs can."
+            raise FormatError(message, "format", sub.start)
     check_constant_exponents(node)
     return finite(float(evaluate(node, {})))
 

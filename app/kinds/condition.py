@@ -2,8 +2,8 @@
 
 Relations are written in the engine's answer language over the fields and the numeric parameters. An
 equation `lhs = rhs` holds when both sides agree within the tolerance; a comparison such as `alpha > 0`
-holds when it is true. Every relation (`relation` and each entry of `relations`) must hold, checked in
-order; an entry may carry the `message` a student sees when it fails — the default message does not give
+holds when it is true. Every relation must hold, checked in order (`relation`, then each entry of
+`relations`); an entry may carry the `message` a student sees when it fails — the default message does not give
 the relation away. Values that make a relation undefined (a division by zero) are incorrect.
 `example` is one satisfying answer, its values numbers or expressions over the parameters; it is the
 reference answer. Students send a mapping field name → number or number text (`{"alpha": "1/1000"}`).

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from app.engine.check import ExpressionTask, Mistake, check_expression, preview
+from app.engine.check import ExpressionTask, Interpretation, Mistake, check_expression, preview
 from app.engine.compare import Tolerance
 from app.engine.errors import AuthorError
 from app.engine.scope import describe_shape
@@ -83,7 +83,7 @@ class ExpressionPart(PartBase):
     def reference_answer(self, variant: Variant) -> Answer:
         return self.answer
 
-    def preview(self, text: str, variant: Variant) -> Verdict:
+    def preview(self, text: str, variant: Variant) -> Interpretation:
         return preview(self.task(variant), text)
 
     def public_view(self, variant: Variant) -> dict[str, Any]:

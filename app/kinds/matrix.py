@@ -70,7 +70,10 @@ class MatrixPart(PartBase):
             ]
         else:
             pool = {name: _as_input(v) for name, v in variant.params.items()}
-            value = compute_quantity(str(self.answer_quantity), pool, self.inputs)
+            try:
+                value = compute_quantity(str(self.answer_quantity), pool, self.inputs)
+            except (TypeError, ValueError, IndexError) as error:  # inputs of the wrong kind, e.g. a number for W
+                raise AuthorError(f"quantity {self.answer_quantity} failed on these inputs: {error}") from None
         try:
             array = np.asarray(value, dtype=float)
         except (TypeError, ValueError):

@@ -2,6 +2,7 @@
 independent recomputation of the optimiser steps."""
 
 import itertools
+import json
 import math
 import xml.etree.ElementTree as ET
 
@@ -53,6 +54,12 @@ def test_deterministic_and_seed_dependent(name: str) -> None:
     assert render_figure(name, 3).svg == generate(3).svg
     svgs = [render_figure(name, seed).svg for seed in range(6)]
     assert len(set(svgs)) == len(svgs)
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_answers_are_plain_json(name: str) -> None:
+    answers = render_figure(name, 0).answers
+    assert json.loads(json.dumps(answers)) == answers
 
 
 def test_unknown_name_and_cached_answers_are_safe() -> None:

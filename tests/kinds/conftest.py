@@ -15,10 +15,17 @@ def variant() -> Variant:
         problem_id="kinds",
         seed=0,
         params={
-            "filters": 5, "kernel": 3, "channels": 3, "n_neg": 10000, "n_pos": 1000,
-            "W": [[1, -2, 0], [3, 1, -1], [0, 2, 2]], "lam": 0.5, "n": 4,
-            "fig2.faster": "nesterov", "fig2.mapping": {"a": "momentum", "b": "adagrad", "c": "adam"},
-        },  # fmt: skip
+            "filters": 5,
+            "kernel": 3,
+            "channels": 3,
+            "n_neg": 10000,
+            "n_pos": 1000,
+            "W": [[1, -2, 0], [3, 1, -1], [0, 2, 2]],
+            "lam": 0.5,
+            "n": 4,
+            "fig2.faster": "nesterov",
+            "fig2.mapping": {"a": "momentum", "b": "adagrad", "c": "adam"},
+        },
         variables={"x": VariableSpec(shape=["D_x", 1]), "W1": VariableSpec(shape=["D_a1", "D_x"])},
         dims={"D_a1": (2, 7), "D_x": (3, 8)},
     )

@@ -1,0 +1,27 @@
+"""Storage: learners, their variants, attempts and hints in SQLite (default, WAL) or PostgreSQL.
+
+    engine = make_engine(settings.database_url); migrate(engine)
+    with session_factory(engine)() as session:
+        repo = Repository(session)
+"""
+
+from app.storage.db import make_engine, migrate, session_factory
+from app.storage.models import Assignment, Attempt, Base, HintReveal, Learner
+from app.storage.repository import PartSummary, ProblemProgress, Repository
+from app.storage.statistics import PartStats, WrongAnswer
+
+__all__ = [
+    "Assignment",
+    "Attempt",
+    "Base",
+    "HintReveal",
+    "Learner",
+    "PartStats",
+    "PartSummary",
+    "ProblemProgress",
+    "Repository",
+    "WrongAnswer",
+    "make_engine",
+    "migrate",
+    "session_factory",
+]

@@ -1,0 +1,60 @@
+"""Who is practising: a learner id in a signed cookie, created on the first visit (no sign-up for practice)."""
+
+from __future__ import annotations
+
+import uuid
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp
+
+LEARNER_COOKIE = "quiz_learner"
+INSTRUCTOR_COOKIE = "quiz_instructor"
+ONE_YEAR = 365 * 24 * 3600
+
+
+class Signer:
+    def __init__(self, key: str) -> None:
+        self._learner = URLSafeSerializer(key, salt="learner")
+        self._instructor = URLSafeSerializer(key, salt="instructor")
+
+    def learner(self, cookie: str | None) -> str | None:
+        try:
+            value = self._learner.loads(cookie) if cookie else None
+        except BadSignature:
+            return None
+        return value if isinstance(value, str) else None
+
+    def sign_learner(self, learner_id: str) -> str:
+        return self._learner.dumps(learner_id)
+
+    def instructor(self, cookie: str | None) -> bool:
+        try:
+            return bool(cookie) and self._instructor.loads(cookie) == "instructor"
+        except BadSignature:
+            return False
+
+    def sign_instructor(self) -> str:
+        return self._instructor.dumps("instructor")
+
+
+class LearnerCookieMiddleware(BaseHTTPMiddleware):
+    """Sets `request.state.learner_id`, issuing a new signed cookie when there is none (or a forged one)."""
+
+    def __init__(self, app: ASGIApp, signer: Signer, secure: bool) -> None:
+        super().__init__(app)
+        self.signer, self.secure = signer, secure
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        learner_id = self.signer.learner(request.cookies.get(LEARNER_COOKIE))
+        fresh = learner_id is None
+        request.state.learner_id = learner_id or uuid.uuid4().hex
+        response = await call_next(request)
+        if fresh and not request.url.path.startswith(("/static/", "/api/")):
+            response.set_cookie(
+                LEARNER_COOKIE, self.signer.sign_learner(request.state.learner_id), max_age=ONE_YEAR,
+                httponly=True, samesite="lax", secure=self.secure,
+            )  # fmt: skip
+        return response

@@ -1,0 +1,68 @@
+"""Instructor pages, behind the token from the settings: any problem at any seed with its answers, and
+per-part statistics of what students submit."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.api.deps import BankDep, ProblemDep
+from app.bank.variants import make_variant
+from app.web.deps import RepoDep, render
+from app.web.identity import INSTRUCTOR_COOKIE
+from app.web.views import problem_view
+
+router = APIRouter(prefix="/instructor", include_in_schema=False)
+
+
+def require_instructor(request: Request) -> None:
+    if not request.app.state.settings.instructor_token:
+        raise HTTPException(404, "Instructor pages are closed: set QUIZ_INSTRUCTOR_TOKEN to open them.")
+    if not request.app.state.signer.instructor(request.cookies.get(INSTRUCTOR_COOKIE)):
+        raise HTTPException(401, "Sign in with the instructor token at /instructor/login.")
+
+
+Instructor = Annotated[None, Depends(require_instructor)]
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> Response:
+    return render(request, "instructor/login.html", {"error": None})
+
+
+@router.post("/login")
+def login(request: Request, token: Annotated[str, Form(max_length=500)]) -> Response:
+    expected = request.app.state.settings.instructor_token
+    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+        return render(request, "instructor/login.html", {"error": "That token is not right."}, status_code=401)
+    response = RedirectResponse("/instructor", status_code=303)
+    response.set_cookie(
+        INSTRUCTOR_COOKIE, request.app.state.signer.sign_instructor(), httponly=True, samesite="lax",
+        secure=request.app.state.settings.secure_cookies, max_age=12 * 3600,
+    )  # fmt: skip
+    return response
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard(request: Request, bank: BankDep, _: Instructor) -> Response:
+    return render(request, "instructor/index.html", {"problems": list(bank)})
+
+
+@router.get("/problems/{problem_id}", response_class=HTMLResponse)
+def preview(
+    request: Request, problem: ProblemDep, _: Instructor, seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0
+) -> Response:
+    """The problem at `seed` with every hint, solution and reference answer shown."""
+    variant = make_variant(problem, seed)
+    answers = {part.id: part.reference_answer(variant) for part in problem.parts}
+    view = problem_view(problem, seed, reveal_all=True)
+    return render(request, "instructor/preview.html", {"view": view, "seed": seed, "answers": answers})
+
+
+@router.get("/problems/{problem_id}/stats", response_class=HTMLResponse)
+def statistics(request: Request, problem: ProblemDep, repo: RepoDep, _: Instructor) -> Response:
+    stats = repo.part_statistics(problem.id)
+    return render(request, "instructor/stats.html", {"problem": problem, "stats": stats})

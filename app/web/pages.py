@@ -1,0 +1,96 @@
+"""The student pages: home, set, problem (with answer forms that work with and without JavaScript)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.api.deps import BankDep, CheckerDep, ProblemDep
+from app.bank.loader import Bank
+from app.practice import Practice
+from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
+from app.web.forms import answers_from_form
+from app.web.views import problem_view
+
+router = APIRouter(include_in_schema=False)
+
+
+def set_points(bank: Bank) -> dict[str, dict[str, dict[str, float]]]:
+    """set → problem → part → points."""
+    sets: dict[str, dict[str, dict[str, float]]] = {}
+    for problem in bank:
+        sets.setdefault(problem.set, {})[problem.id] = {p.id: p.points for p in problem.parts}
+    return sets
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, bank: BankDep, repo: RepoDep, learner: LearnerDep) -> Response:
+    sets = []
+    for set_id, problems in set_points(bank).items():
+        progress = repo.problem_progress(learner, problems)
+        earned = sum(p.score for p in progress.values())
+        total = sum(sum(parts.values()) for parts in problems.values())
+        done = sum(1 for p in progress.values() if p.status == "done")
+        sets.append({"id": set_id, "problems": len(problems), "done": done, "score": earned, "max": total})
+    return render(request, "home.html", {"sets": sets})
+
+
+@router.get("/sets/{set_id}", response_class=HTMLResponse)
+def problem_set(set_id: str, request: Request, bank: BankDep, repo: RepoDep, learner: LearnerDep) -> Response:
+    problems = [p for p in bank if p.set == set_id]
+    if not problems:
+        raise HTTPException(404, f"No problem set {set_id!r}.")
+    progress = repo.problem_progress(learner, set_points(bank)[set_id])
+    rows = [{"problem": p, "progress": progress.get(p.id)} for p in problems]
+    return render(request, "set.html", {"set_id": set_id, "rows": rows})
+
+
+@router.get("/problems/{problem_id}", response_class=HTMLResponse)
+def problem_page(problem: ProblemDep, request: Request, repo: RepoDep, learner: KnownLearnerDep) -> Response:
+    seed = repo.seed_for(learner, problem.id)
+    summaries = repo.part_summaries(learner, problem.id, seed)
+    hints = {part.id: repo.hints_revealed(learner, problem.id, part.id) for part in problem.parts}
+    view = problem_view(problem, seed, summaries, hints)
+    return render(request, "problem.html", {"view": view, "seed": seed})
+
+
+def back_to(problem_id: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/problems/{problem_id}{'#' + anchor if anchor else ''}", status_code=303)
+
+
+@router.post("/problems/{problem_id}")
+async def submit(
+    problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep
+) -> Response:
+    """Grade one part (button `part=<id>`) or every answered part (`part=*`), then show the page again."""
+    form = await request.form()
+    target = str(form.get("part", "*"))
+    part_ids = [p.id for p in problem.parts if target in ("*", p.id)]
+    if not part_ids:
+        raise HTTPException(422, f"No part {target!r} in this problem.")
+    answers = answers_from_form(form, part_ids)
+    await Practice(repo, checker).submit(learner, problem, answers)
+    return back_to(problem.id, f"part-{target}" if target != "*" else "")
+
+
+@router.post("/problems/{problem_id}/variant")
+async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep) -> Response:
+    await run_in_threadpool(repo.get_or_create_learner, learner)
+    await run_in_threadpool(repo.seed_for, learner, problem.id)
+    await run_in_threadpool(repo.new_variant, learner, problem.id)
+    return back_to(problem.id)
+
+
+@router.post("/problems/{problem_id}/hint")
+async def hint(
+    problem: ProblemDep, repo: RepoDep, learner: LearnerDep, part: Annotated[str, Form()]
+) -> Response:
+    if part not in {p.id for p in problem.parts}:
+        raise HTTPException(422, f"No part {part!r} in this problem.")
+    await run_in_threadpool(repo.get_or_create_learner, learner)
+    await run_in_threadpool(repo.reveal_hint, learner, problem.id, part)
+    return back_to(problem.id, f"part-{part}")
+

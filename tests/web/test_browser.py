@@ -1,0 +1,91 @@
+"""What a student does in a real browser (headless Chromium), with and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+SHAPE_FEEDBACK = "Your answer is D_x × D_a1 but δ_W1 is D_a1 × D_x."
+
+
+def open_problem(page: Page, title: str) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="c147-w23-midterm").click()
+    page.get_by_role("link", name=re.compile(title)).click()
+
+
+def check(page: Page, part_id: str) -> None:
+    page.locator(f"#part-{part_id}").get_by_role("button", name=re.compile("^Check")).click()
+
+
+def test_a_student_fixes_a_transposed_gradient_and_keeps_the_progress(page: Page, screenshots) -> None:  # type: ignore[no-untyped-def]
+    open_problem(page, "Binary classification")
+    expect(page.locator(".statement .katex").first).to_be_visible()  # KaTeX typeset the statement
+    page.screenshot(path=screenshots / "2b-before-feedback.png", full_page=True)
+    page.evaluate("window.notReloaded = true")
+
+    page.locator("#answer-delta_W1").fill("x @ delta_b1.T")
+    check(page, "delta_W1")
+    expect(page.locator("#part-delta_W1 .message")).to_contain_text(SHAPE_FEEDBACK)
+    expect(page.locator("#part-delta_W1 .verdict")).to_contain_text("Incorrect")
+    expect(page.locator("#part-delta_W1 .interpreted .katex")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True  # the part was updated in place
+    page.locator("#part-delta_W1").screenshot(path=screenshots / "2b-viii-shape-feedback.png")
+
+    page.locator("#answer-delta_W1").fill("delta_b1 @ x.T")
+    check(page, "delta_W1")
+    expect(page.locator("#part-delta_W1 .verdict")).to_contain_text("Correct")
+    expect(page.locator("#announcer")).to_contain_text("Correct")
+    page.screenshot(path=screenshots / "2b-after-feedback.png", full_page=True)
+
+    page.reload()
+    expect(page.locator("#part-delta_W1 .verdict")).to_contain_text("Correct")
+    expect(page.locator("#answer-delta_W1")).to_have_value("delta_b1 @ x.T")
+    expect(page.locator("#part-delta_W1 .attempts")).to_contain_text("Attempts: 2")
+    expect(page.locator(".meta .score")).to_have_text(re.compile(r"^3 / \d+ points$"))
+
+
+def test_select_all_and_matrix_parts_are_answered_through_their_widgets(page: Page) -> None:
+    open_problem(page, "Multiple choice")
+    part = page.locator("#part-initialization")
+    part.get_by_label(re.compile("^A\\.")).check()
+    part.get_by_label(re.compile("^B\\.")).check()
+    check(page, "initialization")
+    expect(page.locator("#part-initialization .verdict")).to_contain_text("Correct")
+
+    open_problem(page, "Regularization")
+    # seed 0: W = [[1, -2, 0], [3, 1, -1], [0, 2, 2]], λ = 0.5, n = 4 → row 2 has the largest |row| sum.
+    gradient = [["0", "0", "0"], ["0.125", "0.125", "-0.125"], ["0", "0", "0"]]
+    for r, row in enumerate(gradient):
+        for c, value in enumerate(row):
+            page.get_by_label(f"Row {r + 1}, column {c + 1}").fill(value)
+    check(page, "linf_gradient")
+    expect(page.locator("#part-linf_gradient .verdict")).to_contain_text("Correct")
+
+
+def test_the_live_preview_points_at_a_syntax_error(page: Page) -> None:
+    open_problem(page, "Binary classification")
+    field = page.locator("#answer-delta_W1")
+    field.press_sequentially("delta_b1 @ (x")
+    error = page.locator("#preview-delta_W1 pre.error")
+    expect(error).to_contain_text("The bracket `(` opened here is never closed.")
+    expect(error).to_contain_text("delta_b1 @ (x\n           ^")
+    field.press_sequentially(").T")
+    expect(page.locator("#preview-delta_W1 .interpreted .katex")).to_be_visible()
+    expect(page.locator("#preview-delta_W1")).to_contain_text("D_a1 × D_x")
+
+
+def test_the_whole_flow_works_without_javascript(page_without_js: Page, screenshots) -> None:  # type: ignore[no-untyped-def]
+    page = page_without_js
+    open_problem(page, "Binary classification")
+    expect(page.locator(".statement .math").first).to_contain_text("\\mathbf{z}_1")  # TeX stays readable
+    page.locator("#answer-delta_W1").fill("x @ delta_b1.T")
+    check(page, "delta_W1")
+    expect(page.locator("#part-delta_W1 .message")).to_contain_text(SHAPE_FEEDBACK)
+    page.locator("#answer-delta_W1").fill("delta_b1 @ x.T")
+    check(page, "delta_W1")
+    expect(page.locator("#part-delta_W1 .verdict")).to_contain_text("Correct")
+    page.locator("#part-delta_W1").get_by_role("button", name="Hint").click()
+    expect(page.locator("#part-delta_W1 .hints li")).to_have_count(1)
+    page.screenshot(path=screenshots / "2b-without-javascript.png", full_page=True)

@@ -61,7 +61,7 @@ def calculate(expr: str, params: dict[str, Any]) -> float | int:
     if isinstance(value, np.ndarray):
         raise AuthorError(f"expression {expr!r} must give a number")
     if not np.isfinite(value):
-        raise AuthorError(f"expression {expr!r} is infinite or undefined")
+        raise AuthorError(f"expression {expr!r} is not a finite number in this variant")
     return round(value) if abs(value - round(value)) < 1e-9 and abs(value) < 2**53 else value
 
 

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,7 +125,9 @@ def preview(task: ExpressionTask, text: str) -> Interpretation:
         _, shape, latex = read(text, task.scope())
     except StudentError as error:
         pointer = error.pointer(text)
-        return Interpretation(error=f"{error.message}\n{pointer}" if pointer else error.message, position=error.position)
+        return Interpretation(
+            error=f"{error.message}\n{pointer}" if pointer else error.message, position=error.position
+        )
     return Interpretation(latex=latex, shape=describe_shape(shape))
 
 
@@ -175,8 +177,10 @@ def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
     if cache_key in _prepared:
         _prepared.move_to_end(cache_key)
         return _prepared[cache_key]
-    trials = sample_trials(task.variables, task.dims, task.trials, stable_seed(task.key, seed))
     author_scope = task.scope(list(task.variables))
+    trials = sample_trials(
+        task.variables, task.dims, task.trials, stable_seed(task.key, seed), _informative(task, author_scope)
+    )
     envs = [_env(trial, author_scope) for trial in trials]
     expected = (
         _author_values(task.answer, author_scope, envs) if task.target is None else [env[task.target] for env in envs]
@@ -188,6 +192,17 @@ def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
     if len(_prepared) > PREPARED_CACHE_SIZE:
         _prepared.popitem(last=False)
     return prepared
+
+
+def _informative(task: ExpressionTask, scope: Scope) -> Callable[[Trial], bool]:
+    """A trial where the true value is all zeros tells no answer from another: ask for a redraw."""
+    node = read(task.answer, scope)[0] if task.target is None else None
+
+    def nonzero(trial: Trial) -> bool:
+        value = trial.env[task.target] if node is None else evaluate_trials(node, [_env(trial, scope)])[0]
+        return bool(np.any(np.abs(value) > 1e-12))
+
+    return nonzero
 
 
 def _env(trial: Trial, scope: Scope) -> dict[str, Any]:

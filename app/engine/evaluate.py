@@ -35,7 +35,7 @@ def _diag(x: Value) -> Value:
 UNARY: dict[str, Callable[[Any], Value]] = {
     "exp": np.exp, "log": np.log, "ln": np.log, "sqrt": np.sqrt, "abs": np.abs, "sign": np.sign,
     "tanh": np.tanh, "sigma": _sigmoid, "sigmoid": _sigmoid, "relu": lambda x: np.maximum(x, 0.0),
-    "heaviside": lambda x: np.heaviside(x, 0.0), "diag": _diag, "trace": np.trace,
+    "heaviside": lambda x: np.heaviside(x, 0.0), "diag": _diag, "trace": lambda x: np.trace(x) if np.ndim(x) == 2 else x,
 }  # fmt: skip
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">": np.greater,

@@ -21,9 +21,11 @@ GREEK = {
     "θ": "theta", "λ": "lambda", "μ": "mu", "ν": "nu", "σ": "sigma", "τ": "tau", "Δ": "Delta", "Σ": "Sigma",
 }  # fmt: skip
 LETTERS = {"ŷ": "yhat"}
+SUPERSCRIPT_DIGITS = {"²": "2", "³": "3"}
 SINGLE_FOLD = {"−": "-", "–": "-", "×": "*", "·": "*", "∗": "*", "÷": "/", "⊙": "⊙", "∘": "⊙", "ᵀ": "ᵀ"}
 OPERATORS = ("**", ">=", "<=", "≥", "≤", "+", "-", "*", "/", "^", "@", "⊙", ">", "<", "'", "ᵀ")
 BRACKETS = {"(": ")", "[": "]", "{": "}"}
+NOT_IN_NAMES = frozenset({"ᵀ", *SUPERSCRIPT_DIGITS})
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _NAME_CHAR = re.compile(r"[A-Za-z0-9_]")
@@ -47,7 +49,13 @@ def tokenize(text: str) -> list[Token]:
         ch = SINGLE_FOLD.get(text[i], text[i])
         if ch.isspace():
             i += 1
-        elif ch.isdigit() or (ch == "." and i + 1 < len(text) and text[i + 1].isdigit()):
+        elif ch == "ᵀ":
+            tokens.append(Token("transpose", ch, i, i + 1))
+            i += 1
+        elif ch in SUPERSCRIPT_DIGITS:  # x² is x^2
+            tokens += [Token("op", "^", i, i), Token("num", SUPERSCRIPT_DIGITS[ch], i, i + 1)]
+            i += 1
+        elif ch in "0123456789" or (ch == "." and text[i + 1 : i + 2] in tuple("0123456789")):
             i = _number(text, i, tokens)
         elif ch.isalpha() or ch == "_":
             i = _name(text, i, tokens)
@@ -83,7 +91,7 @@ def _number(text: str, i: int, tokens: list[Token]) -> int:
 
 def _name(text: str, i: int, tokens: list[Token]) -> int:
     start, parts = i, []
-    while i < len(text) and (text[i].isalnum() or text[i] == "_"):
+    while i < len(text) and (text[i].isalnum() or text[i] == "_") and text[i] not in NOT_IN_NAMES:
         ch = text[i]
         if ch in GREEK or ch in LETTERS:
             parts.append(GREEK.get(ch) or LETTERS[ch])

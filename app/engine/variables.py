@@ -10,7 +10,7 @@ pass by luck.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -29,32 +29,20 @@ class Derivation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     quantity: str = Field(description="Name of a reference-engine quantity, e.g. `two_layer_network`.")
-    output: str | None = Field(
-        None, description="Key of the result to take, when the quantity returns several."
-    )
-    inputs: dict[str, str] = Field(
-        default_factory=dict, description="Quantity parameter → variable or dimension."
-    )
+    output: str | None = Field(None, description="Key of the result to take, when the quantity returns several.")
+    inputs: dict[str, str] = Field(default_factory=dict, description="Quantity parameter → variable or dimension.")
 
 
 class VariableSpec(BaseModel):
     """One name of a question: its shape in symbolic dimensions and how its value is drawn."""
 
     model_config = ConfigDict(extra="forbid")
-    shape: list[str | int] | Literal["scalar"] = Field(
-        "scalar", description="e.g. [D_a1, D_x]; scalar by default."
-    )
-    normal: tuple[float, float] | None = Field(
-        None, description="Mean and standard deviation (the default is 0, 1)."
-    )
+    shape: list[str | int] | Literal["scalar"] = Field("scalar", description="e.g. [D_a1, D_x]; scalar by default.")
+    normal: tuple[float, float] | None = Field(None, description="Mean and standard deviation (the default is 0, 1).")
     uniform: tuple[float, float] | None = Field(None, description="Low and high.")
     positive: bool = Field(False, description="Drawn uniformly from [0.5, 2].")
-    integer: tuple[int, int] | None = Field(
-        None, description="Inclusive integer range, e.g. for t in a sum bound."
-    )
-    choice: list[float] | None = Field(
-        None, description="Values to pick from; every value occurs across trials."
-    )
+    integer: tuple[int, int] | None = Field(None, description="Inclusive integer range, e.g. for t in a sum bound.")
+    choice: list[float] | None = Field(None, description="Values to pick from; every value occurs across trials.")
     derive: Derivation | str | None = Field(None, description="Computed by the reference engine.")
     family: bool = Field(False, description="An indexed family g[k] of independently drawn members.")
     identity: bool = Field(False, description="The identity matrix of this (square) shape.")
@@ -66,12 +54,8 @@ class VariableSpec(BaseModel):
         rules = [self.normal, self.uniform, self.positive or None, self.integer, self.choice, self.derive,
                  self.identity or None]  # fmt: skip
         if sum(r is not None for r in rules) > 1:
-            raise ValueError(
-                "give at most one of normal, uniform, positive, integer, choice, derive, identity"
-            )
-        if self.identity and (
-            self.shape == "scalar" or len(self.shape) != 2 or self.shape[0] != self.shape[1]
-        ):
+            raise ValueError("give at most one of normal, uniform, positive, integer, choice, derive, identity")
+        if self.identity and (self.shape == "scalar" or len(self.shape) != 2 or self.shape[0] != self.shape[1]):
             raise ValueError("an identity must have a square shape such as [D, D]")
         if isinstance(self.derive, str):
             quantity, _, output = self.derive.partition(".")
@@ -123,28 +107,45 @@ def stable_seed(*parts: object) -> int:
     return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "little")
 
 
+MAX_REDRAWS = 20
+
+
 def sample_trials(
     variables: Mapping[str, VariableSpec],
     dims: Mapping[str, tuple[int, int]],
     n: int,
     seed: int,
+    informative: Callable[[Trial], bool] | None = None,
 ) -> list[Trial]:
-    """Draw `n` trials; choice variables take every one of their values across the trials."""
+    """Draw `n` trials; choice variables take every one of their values across the trials.
+
+    A trial that `informative` rejects (say, every hidden unit dead, so the true gradient is 0 and any masked
+    answer would agree) is redrawn, up to MAX_REDRAWS times, keeping its choice values.
+    """
     rng = np.random.default_rng(seed)
     dim_names = sorted({d for v in variables.values() for d in v.dims if isinstance(d, str)} | set(dims))
     cycles = {name: rng.permutation(len(v.choice)) for name, v in variables.items() if v.choice}
     trials = []
     for i in range(n):
-        sizes = _draw_dims(dim_names, dims, rng)
-        env: dict[str, Any] = {}
-        for name, spec in variables.items():
-            if spec.derive is None:
-                env[name] = _draw(name, spec, sizes, rng, i, cycles, seed)
-        for name, spec in variables.items():
-            if spec.derive is not None:
-                env[name] = _derive(name, spec, env, sizes)
-        trials.append(Trial(sizes, env))
+        for _ in range(MAX_REDRAWS):
+            trial = _draw_trial(variables, dims, dim_names, rng, i, cycles, seed)
+            if informative is None or informative(trial):
+                break
+        trials.append(trial)
     return trials
+
+
+def _draw_trial(variables: Mapping[str, VariableSpec], dims: Mapping[str, tuple[int, int]], dim_names: list[str],
+                rng: np.random.Generator, i: int, cycles: dict[str, np.ndarray], seed: int) -> Trial:  # fmt: skip
+    sizes = _draw_dims(dim_names, dims, rng)
+    env: dict[str, Any] = {}
+    for name, spec in variables.items():
+        if spec.derive is None:
+            env[name] = _draw(name, spec, sizes, rng, i, cycles, seed)
+    for name, spec in variables.items():
+        if spec.derive is not None:
+            env[name] = _derive(name, spec, env, sizes)
+    return Trial(sizes, env)
 
 
 def concrete_shape(dims: Shape, sizes: Mapping[str, int]) -> tuple[int, ...]:
@@ -154,17 +155,13 @@ def concrete_shape(dims: Shape, sizes: Mapping[str, int]) -> tuple[int, ...]:
         raise AuthorError(f"dimension {missing} is used but not declared") from None
 
 
-def _draw_dims(
-    names: list[str], ranges: Mapping[str, tuple[int, int]], rng: np.random.Generator
-) -> dict[str, int]:
+def _draw_dims(names: list[str], ranges: Mapping[str, tuple[int, int]], rng: np.random.Generator) -> dict[str, int]:
     sizes: dict[str, int] = {}
     for name in names:
         lo, hi = ranges.get(name, DEFAULT_DIM_RANGE)
         free = [v for v in range(max(lo, 2), hi + 1) if v not in sizes.values()]
         if not free:
-            raise AuthorError(
-                f"dimension {name}: no size in [{lo}, {hi}] differs from the other dimensions and 1"
-            )
+            raise AuthorError(f"dimension {name}: no size in [{lo}, {hi}] differs from the other dimensions and 1")
         sizes[name] = int(rng.choice(free))
     return sizes
 
@@ -197,9 +194,7 @@ def _derive(name: str, spec: VariableSpec, env: dict[str, Any], sizes: dict[str,
     if isinstance(value, dict):
         key = derivation.output or name
         if key not in value:
-            raise AuthorError(
-                f"{name}: quantity {derivation.quantity} has no output {key!r}; it has {sorted(value)}"
-            )
+            raise AuthorError(f"{name}: quantity {derivation.quantity} has no output {key!r}; it has {sorted(value)}")
         value = value[key]
     expected = concrete_shape(spec.dims, sizes)
     actual = np.shape(value) if isinstance(value, np.ndarray) else ()

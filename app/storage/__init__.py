@@ -1,8 +1,7 @@
 """Storage: learners, their variants, attempts and hints in SQLite (default, WAL) or PostgreSQL.
 
-    engine = make_engine(settings.database_url); migrate(engine)
-    with session_factory(engine)() as session:
-        repo = Repository(session)
+At start-up: `engine = make_engine(url)`, then `migrate(engine)` and `sessions = session_factory(engine)`;
+per request: `Repository(session)` on a session from `sessions()`.
 """
 
 from app.storage.db import make_engine, migrate, session_factory

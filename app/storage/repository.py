@@ -104,9 +104,7 @@ class Repository:
         """The learner's current variant of the problem; seed 0 (the exam as printed) the first time."""
         seed = self._seed(learner_id, problem_id)
         if seed is None:
-            self._insert_ignore(
-                Assignment, learner_id=learner_id, problem_id=problem_id, seed=0, assigned_at=utcnow()
-            )
+            self._insert_ignore(Assignment, learner_id=learner_id, problem_id=problem_id, seed=0, assigned_at=utcnow())
             seed = self._seed(learner_id, problem_id)
             assert seed is not None  # inserted just now, or by a concurrent request
         return seed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from app.engine.verdict import Verdict
 from app.storage import PartSummary, ProblemProgress, Repository, WrongAnswer
@@ -91,6 +92,11 @@ def test_a_repeated_idempotency_key_returns_the_first_attempt(repo: Repository) 
     assert again == first
     assert repo.part_summaries(me, P)["a"].submissions == 1
     assert record(repo, other, "a", "x", Verdict.correct(), idempotency_key="k1") != first
+
+
+def test_an_attempt_needs_a_known_learner(repo: Repository) -> None:
+    with pytest.raises(IntegrityError):
+        repo.record_attempt("f" * 32, P, "a", 0, "x", Verdict.correct(), True)
 
 
 def test_answers_keep_their_json_shape(repo: Repository) -> None:
@@ -197,5 +203,8 @@ def test_statistics_count_learners_and_the_most_common_wrong_answers(repo: Repos
     )
     assert len(a.common_wrong) == 5
     assert a.common_wrong[2] == WrongAnswer("alphay", 1, ("Unknown name alphay.",))
+    record(repo, ann, "c", {"W": [[" 1", 2]], "b": "0 "}, Verdict.incorrect("No."))
+    record(repo, bob, "c", {"b": "0", "W": [["1", 2]]}, Verdict.incorrect("No."))
     assert stats["b"].common_wrong == (WrongAnswer(["1", "2"], 2, ("No.",)),)
+    assert repo.part_statistics(P)["c"].common_wrong == (WrongAnswer({"W": [["1", 2]], "b": "0"}, 2, ("No.",)),)
     assert repo.part_statistics("nobody-tried") == {}

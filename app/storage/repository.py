@@ -77,17 +77,17 @@ class Repository:
     def get_or_create_learner(self, learner_id: str | None = None) -> Learner:
         """The learner with this id, created on the first visit; a fresh learner when `learner_id` is None."""
         if learner_id is None:
-            learner = Learner(id=new_id(), created_at=utcnow())
-            self.session.add(learner)
+            fresh = Learner(id=new_id(), created_at=utcnow())
+            self.session.add(fresh)
             self.session.commit()
-            return learner
+            return fresh
         if not _LEARNER_ID.match(learner_id):
             raise ValueError(f"a learner id is 32 lowercase hex digits, not {learner_id!r}")
-        learner = self.session.get(Learner, learner_id)
-        if learner is None:
-            self._insert_ignore(Learner, id=learner_id, created_at=utcnow())
-            learner = self.session.get_one(Learner, learner_id)
-        return learner
+        known = self.session.get(Learner, learner_id)
+        if known is not None:
+            return known
+        self._insert_ignore(Learner, id=learner_id, created_at=utcnow())
+        return self.session.scalars(select(Learner).where(Learner.id == learner_id)).one()
 
     def learner_by_lti(self, issuer: str, subject: str, create: bool = True) -> Learner | None:
         """The learner an LTI platform (`iss`) knows as `sub`; created on the first launch unless `create` is False."""

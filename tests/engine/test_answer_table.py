@@ -79,6 +79,8 @@ TABLE: list[tuple[str, str, str, tuple[str, str]]] = [
     ("delta_b2", "yhat-minus-square", "delta_yhat (yhat - yhat^2)", OK),
     ("delta_b2", "python-power", "delta_yhat*yhat - delta_yhat*yhat**2", OK),
     ("delta_b2", "exp-derivative", "delta_yhat exp(-z2) / (1 + exp(-z2))^2", OK),
+    ("delta_b2", "superscript-square", "delta_yhat exp(-z2) / (1 + exp(-z2))²", OK),
+    ("delta_b2", "trace-of-a-scalar", "delta_yhat yhat (1 - yhat) trace(1) + 0 trace(x.T x)", OK),
     ("delta_b2", "underscores-everywhere", "delta_y_hat y_hat (1 - y_hat)", OK),
     ("delta_b2", "underscores-dropped", "deltayhat yhat (1-yhat)", OK),
     ("delta_b2", "mistake-stopped-at-yhat", "delta_yhat", wrong("mistake")),
@@ -97,6 +99,8 @@ TABLE: list[tuple[str, str, str, tuple[str, str]]] = [
     ("delta_b2", "invalid-function-without-parens", "sigma z2", bad("syntax")),
     ("delta_b2", "invalid-index-non-family", "yhat[1]", bad("syntax")),
     ("delta_b2", "invalid-split-name", "delta yhat", bad("unknown_name")),
+    ("delta_b2", "invalid-subscript-digit", "delta_yhat yhat (1 - yhat) ₀", bad("syntax")),
+    ("delta_b2", "invalid-arabic-indic-digit", "٣ delta_yhat yhat (1 - yhat)", bad("syntax")),
     # -- 2b.vi  δ_W2 = δ_b2 a1ᵀ ------------------------------------------------------------------------------------
     ("delta_W2", "textbook-juxtaposition", "delta_b2 a1.T", OK),
     ("delta_W2", "numpy-matmul", "delta_b2 @ a1.T", OK),
@@ -113,6 +117,8 @@ TABLE: list[tuple[str, str, str, tuple[str, str]]] = [
     ("delta_W2", "relu-of-z1", "delta_b2 relu(z1).T", OK),
     ("delta_W2", "max-of-z1", "delta_b2 max(z1, 0).T", OK),
     ("delta_W2", "masked-z1", "delta_b2 (z1 * (z1 > 0)).T", OK),
+    ("delta_W2", "superscript-T", "delta_b2 a1ᵀ", OK),
+    ("delta_W2", "superscript-T-after-bracket", "delta_b2 (a1)ᵀ", OK),
     ("delta_W2", "mistake-z1-not-a1", "delta_b2 z1.T", wrong("mistake")),
     ("delta_W2", "sign", "-delta_b2 a1.T", wrong("sign")),
     ("delta_W2", "factor-3", "3 delta_b2 a1.T", wrong("factor")),
@@ -177,6 +183,8 @@ TABLE: list[tuple[str, str, str, tuple[str, str]]] = [
     ("delta_W1", "factor-2", "2 delta_b1 x.T", wrong("factor")),
     ("delta_W1", "factor-half", "delta_b1 x.T / 2", wrong("factor")),
     ("delta_W1", "wrong-update-not-gradient", "W1 - delta_b1 x.T", wrong("wrong")),
+    ("delta_W1", "wrong-mask-alone", "(z1 > 0) x.T", wrong("wrong")),
+    ("delta_W1", "wrong-zero", "0 W1", wrong("wrong")),
     ("delta_W1", "shape-transposed-outer", "x delta_b1.T", wrong("shape")),
     ("delta_W1", "shape-a1-not-x", "delta_b1 a1.T", wrong("shape")),
     ("delta_W1", "shape-extra-factor", "delta_b1 @ x.T @ x", wrong("shape")),
@@ -298,6 +306,7 @@ TABLE: list[tuple[str, str, str, tuple[str, str]]] = [
     ("velocity_covariance", "identity-times-identity", "epsilon^2 sigma^2 (1 - alpha^(2 t)) / (1 - alpha^2) I @ I", OK),
     ("velocity_covariance", "symmetric-transpose", "(epsilon^2 sigma^2 (1 - alpha^(2 t)) / (1 - alpha^2) I).T", OK),
     ("velocity_covariance", "sigma-is-a-variable", "epsilon^2 sigma(sigma) (1 - alpha^(2 t)) / (1 - alpha^2) I", OK),
+    ("velocity_covariance", "superscript-squares", "epsilon² σ² (1 - α^(2t)) / (1 - α²) I", OK),
     ("velocity_covariance", "sigmoid-still-a-function", "sigmoid(0) 2 epsilon^2 sigma^2 (1 - alpha^(2 t)) / (1 - alpha^2) I", OK),
     ("velocity_covariance", "mistake-t-to-infinity", "epsilon^2 sigma^2 / (1 - alpha^2) I", wrong("mistake")),
     ("velocity_covariance", "mistake-ratio-alpha", "epsilon^2 sigma^2 (1 - alpha^t) / (1 - alpha) I", wrong("mistake")),
@@ -313,7 +322,6 @@ TABLE: list[tuple[str, str, str, tuple[str, str]]] = [
     ("velocity_covariance", "invalid-dimension-name", "epsilon^2 sigma^2 (1 - alpha^(2 t)) / (1 - alpha^2) trace(I) I / D", bad("unknown_name")),
     ("velocity_covariance", "invalid-numpy-eye", "epsilon^2 sigma^2 (1 - alpha^(2 t)) / (1 - alpha^2) eye", bad("unknown_name")),
     ("velocity_covariance", "invalid-indexed-identity", "epsilon^2 sigma^2 I[1]", bad("syntax")),
-    ("velocity_covariance", "invalid-superscript-two", "epsilon^2 σ² I", bad("syntax")),
     ("velocity_covariance", "invalid-too-deep", "(" * 41 + "I" + ")" * 41, bad("limit")),
     ("velocity_covariance", "invalid-too-long", "epsilon^2 sigma^2 I" + " + 0 I" * 400, bad("limit")),
 ]
@@ -532,29 +540,13 @@ def test_symmetric_target_accepts_its_transpose(midterm: Midterm) -> None:
 # -- known engine bugs: each test states the intended behaviour ----------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="lexer: `ᵀ` is a letter to str.isalpha, so it is read as part of a name")
-def test_superscript_T_transposes(midterm: Midterm) -> None:
-    assert midterm.check("delta_W2", "delta_b2 a1ᵀ").status == "correct"
-
-
-@pytest.mark.xfail(strict=True, reason="lexer: `²` passes str.isdigit but not the number regex: AssertionError")
-def test_superscript_two_after_a_bracket_is_a_syntax_error(midterm: Midterm) -> None:
-    verdict = midterm.check("delta_b2", "delta_yhat yhat (1 - yhat)²")
-    assert (verdict.status, verdict.reason) == ("invalid", "syntax")
-
-
-@pytest.mark.xfail(strict=True, reason="evaluate: np.trace of a 1×1 value (a float) raises ValueError")
-def test_trace_of_a_scalar_is_the_scalar(midterm: Midterm) -> None:
-    verdict = midterm.check("delta_b2", "delta_yhat yhat (1 - yhat) + 0 trace(x.T x)")
-    assert verdict.status == "correct"
-
-
 @pytest.mark.xfail(
-    strict=True,
-    reason="trials where every hidden unit is dead make δ_W1 = 0, so any masked answer 'agrees for some inputs'",
+    strict=True, reason="evaluate: an empty sum is the scalar 0.0, not a zero matrix of its body's shape"
 )
-def test_an_unrelated_masked_answer_is_wrong_not_partial(midterm: Midterm) -> None:
-    assert midterm.check("delta_W1", "(z1 > 0) x.T").reason == "wrong"
+def test_an_empty_sum_of_vectors_can_be_used_like_a_vector(midterm: Midterm) -> None:
+    # Σ_{k=2}^{1} g_k is the zero vector, so θ0ᵀ times it is the scalar 0 and g[0 + 1] is g_1.
+    verdict = midterm.check("theta_t", "theta0 - epsilon g[1 + theta0.T sum(g[k], k, 2, 1)]")
+    assert verdict.reason == "partial"  # today: TypeError while formatting the 'whole number' message
 
 
 def test_answer_ids_are_ascii() -> None:

@@ -87,6 +87,10 @@ HOSTILE: list[tuple[str, str, str, str]] = [
     ("right-to-left-override", "delta_W1", "delta_b1 @ x\u202e.T", "syntax"),
     ("zero-width-space", "delta_W1", "delta_b1\u200b @ x.T", "syntax"),
     ("byte-order-mark", "delta_W1", "\ufeffdelta_b1 @ x.T", "syntax"),
+    ("subscript-digit", "delta_W1", "delta_b1 @ x.T ₀", "syntax"),
+    ("arabic-indic-digit", "delta_W1", "٣ delta_b1 @ x.T", "syntax"),
+    ("fullwidth-digit", "delta_W1", "３ delta_b1 @ x.T", "syntax"),
+    ("lone-superscript", "delta_W1", "²", "syntax"),
     ("empty", "delta_W1", "", "syntax"),
     ("only-whitespace", "delta_W1", " \t\n ", "syntax"),
 ]
@@ -160,11 +164,13 @@ def test_a_dunder_name_is_just_an_unknown_name(pool: WorkerPool, exam: Midterm) 
     assert verdict.feedback.startswith("Unknown name `__builtins__`.")
 
 
-@pytest.mark.xfail(strict=True, reason="lexer: a lone `²` reaches _number, whose assert fails: 'error' verdict")
-def test_a_superscript_digit_is_a_syntax_error_not_an_internal_error(pool: WorkerPool, exam: Midterm) -> None:
-    verdict, elapsed = grade(pool, exam.problem("delta_W1"), "delta_W1", "delta_b1 @ x.T ²")
-    assert_refused_calmly(verdict, elapsed)
-    assert verdict.reason == "syntax"
+@pytest.mark.xfail(
+    strict=True, reason="evaluate: an empty sum of vectors is the scalar 0.0; formatting it as a bound raises TypeError"
+)
+def test_an_empty_sum_as_an_index_is_not_an_internal_error(pool: WorkerPool, exam: Midterm) -> None:
+    verdict, elapsed = grade(pool, exam.problem("theta_t"), "theta_t", "g[theta0.T sum(g[k], k, 2, 1)]")
+    assert_refused_calmly(verdict, elapsed)  # holds today: the service's catch-all makes it a calm 'error'
+    assert verdict.reason != "error"
 
 
 def test_the_pool_survives_the_whole_batch(pool: WorkerPool, exam: Midterm) -> None:

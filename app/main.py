@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(problems.router)
     app.include_router(pages.router)
     app.include_router(instructor.router)
+    # -- routers of the REST API v1 (learner data) --
+    # -- routers of LTI 1.3 --
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 
     @app.get("/healthz", include_in_schema=False)

@@ -45,6 +45,7 @@ class Practice:
         await run_in_threadpool(self.repo.get_or_create_learner, learner_id)
         seed = await run_in_threadpool(self.repo.seed_for, learner_id, problem.id)
         summaries = await run_in_threadpool(self.repo.part_summaries, learner_id, problem.id, seed)
+        await run_in_threadpool(self.repo.release)
         verdicts: dict[str, Verdict] = {}
         to_check: dict[str, Answer] = {}
         for part_id, answer in answers.items():

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     templates_dir: Path = Field(Path("templates"), description="Jinja2 page templates.")
     static_dir: Path = Field(Path("static"), description="Scripts, styles, fonts and KaTeX, served at /static.")
     secure_cookies: bool = Field(False, description="Mark cookies Secure (set behind HTTPS).")
+    # -- REST API settings --
+    # -- LTI settings --
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

@@ -9,6 +9,9 @@ from app.storage.models import Assignment, Attempt, Base, HintReveal, Learner
 from app.storage.repository import PartSummary, ProblemProgress, Repository
 from app.storage.statistics import PartStats, WrongAnswer
 
+# Every module that declares tables is imported here, so Base.metadata (and Alembic) sees all of them.
+from app.storage import api_keys, lti  # noqa: E402, F401, I001
+
 __all__ = [
     "Assignment",
     "Attempt",

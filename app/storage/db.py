@@ -56,7 +56,7 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def migrate(engine_or_url: Engine | str, revision: str = "head") -> None:
+def migrate(engine_or_url: Engine | str, revision: str = "heads") -> None:
     """Bring the schema up to `revision` (a no-op when it is already there)."""
     if isinstance(engine_or_url, str):
         engine = make_engine(engine_or_url)

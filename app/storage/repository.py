@@ -74,6 +74,10 @@ class Repository:
 
     # Learners
 
+    def release(self) -> None:
+        """End the current read transaction, so no connection idles in a transaction during a slow check."""
+        self.session.close()
+
     def get_or_create_learner(self, learner_id: str | None = None) -> Learner:
         """The learner with this id, created on the first visit; a fresh learner when `learner_id` is None."""
         if learner_id is None:

@@ -10,6 +10,7 @@ import pytest
 from app.bank.loader import load_problem
 from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
+from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
 from app.engine.verdict import Verdict
 from app.kinds import Variant
 from app.kinds.expression import ExpressionPart
@@ -63,3 +64,24 @@ def load_midterm(seed: int = 0) -> Midterm:
 def midterm() -> Midterm:
     """The exam as printed (seed 0), loaded once per test module."""
     return load_midterm(0)
+
+
+def sx(node: Node) -> str:
+    """A syntax tree as an s-expression."""
+    if isinstance(node, Num):
+        return node.text
+    if isinstance(node, Name):
+        return node.name
+    if isinstance(node, Index):
+        return f"{node.family}[{sx(node.index)}]"
+    if isinstance(node, Neg):
+        return f"(neg {sx(node.operand)})"
+    if isinstance(node, Transpose):
+        return f"(T {sx(node.operand)})"
+    if isinstance(node, Binary | Compare):
+        return f"({node.op} {sx(node.left)} {sx(node.right)})"
+    if isinstance(node, Call):
+        return f"({node.func} {' '.join(sx(a) for a in node.args)})"
+    if isinstance(node, Sum):
+        return f"(sum {sx(node.body)} {node.index} {sx(node.lo)} {sx(node.hi)})"
+    raise TypeError(node)

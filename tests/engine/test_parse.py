@@ -11,28 +11,8 @@ import pytest
 from app.engine.errors import InputTooLarge, ParseError
 from app.engine.lexer import MAX_LENGTH, tokenize
 from app.engine.parse import MAX_DEPTH, MAX_HEIGHT, MAX_NODES, parse
-from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
-
-
-def sx(node: Node) -> str:
-    """A syntax tree as an s-expression."""
-    if isinstance(node, Num):
-        return node.text
-    if isinstance(node, Name):
-        return node.name
-    if isinstance(node, Index):
-        return f"{node.family}[{sx(node.index)}]"
-    if isinstance(node, Neg):
-        return f"(neg {sx(node.operand)})"
-    if isinstance(node, Transpose):
-        return f"(T {sx(node.operand)})"
-    if isinstance(node, Binary | Compare):
-        return f"({node.op} {sx(node.left)} {sx(node.right)})"
-    if isinstance(node, Call):
-        return f"({node.func} {' '.join(sx(a) for a in node.args)})"
-    if isinstance(node, Sum):
-        return f"(sum {sx(node.body)} {node.index} {sx(node.lo)} {sx(node.hi)})"
-    raise TypeError(node)
+from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Num, Sum, Transpose
+from tests.engine.conftest import sx
 
 
 def spec(*rows: tuple[str, str]) -> list:  # type: ignore[type-arg]

@@ -1,0 +1,10 @@
+"""Subcommands of `quizzes`. A command module exposes `register(subparsers)`, which adds its parser(s) and
+sets `handler` (a function taking the parsed arguments and returning the exit code). Adding a command group:
+write its module and list it in COMMAND_MODULES."""
+
+COMMAND_MODULES = [
+    "app.commands.bank",
+    # -- REST API key commands --
+    # -- LTI platform commands --
+    # -- export commands --
+]

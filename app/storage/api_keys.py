@@ -1,0 +1,1 @@
+"""API keys of LMS integrators (tables and queries): see the REST API issue."""

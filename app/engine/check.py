@@ -1,8 +1,12 @@
 """Check an expression answer: parse → resolve names → infer its shape → compare numerically → explain.
 
->>> task = ExpressionTask.from_names(...)      # or a part of a problem from the bank
->>> check_expression(task, "delta_b1 @ x.T").status
+>>> from app.engine.variables import VariableSpec
+>>> names = {"x": VariableSpec(shape=["n", 1]), "A": VariableSpec(shape=["m", "n"])}
+>>> task = ExpressionTask(key="demo", variables=names, allowed=("x", "A"), answer="A @ x")
+>>> check_expression(task, "A x").status
 'correct'
+>>> check_expression(task, "x.T A.T").feedback
+'Your answer is 1 × m but the answer is m × 1. Check the order of the factors and the transposes.'
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import numpy as np
 from app.engine.compare import Tolerance, diagnose
 from app.engine.errors import AuthorError, StudentError
 from app.engine.evaluate import Value, check_constant_exponents, evaluate_trials
-from app.engine.latex import name_latex, to_latex
+from app.engine.latex import to_latex
 from app.engine.names import resolve
 from app.engine.parse import parse
 from app.engine.scope import Scope, Shape, Symbol, describe_shape
@@ -222,4 +226,4 @@ def _author_values(answer: str, scope: Scope, envs: list[dict[str, Any]]) -> lis
         raise AuthorError(f"the answer {answer!r} cannot be read: {error.message}") from None
 
 
-__all__ = ["ExpressionTask", "Interpretation", "Mistake", "check_expression", "name_latex", "preview", "read"]
+__all__ = ["ExpressionTask", "Interpretation", "Mistake", "check_expression", "preview", "read"]

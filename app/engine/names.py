@@ -15,7 +15,7 @@ from app.engine.errors import ParseError, UnknownName
 from app.engine.scope import Scope
 from app.engine.syntax import Index, Name, Node, Num, Sum
 
-ALIASES = {"eps": "epsilon", "lam": "lambda", "lmbda": "lambda", "sigm": "sigmoid"}
+ALIASES = {"eps": "epsilon", "lam": "lambda", "lmbda": "lambda"}
 _FAMILY_MEMBER = re.compile(r"^([A-Za-z]+?)_?(\d+|[a-z])$")
 
 

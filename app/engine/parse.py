@@ -93,7 +93,7 @@ class _Parser:
 
     def expression(self, min_bp: int) -> Node:
         self.depth += 1
-        if self.depth > MAX_DEPTH:
+        if self.depth - 1 > MAX_DEPTH:  # the top level is not a nesting level
             raise InputTooLarge(
                 f"Your answer is nested too deeply (more than {MAX_DEPTH} levels).", self.tok.start
             )

@@ -1,0 +1,35 @@
+"""The checking engine: the domain core. It knows nothing of the web, templates or storage.
+
+Public surface (everything else is an implementation detail):
+
+- `check_expression(task, text, seed)` → `Verdict`, and `preview(task, text)` → `Interpretation`;
+- `ExpressionTask`, `Mistake`, `VariableSpec` to describe what is checked;
+- `parse`, `to_latex`, `to_sympy` for the answer language;
+- `StudentError` (and its kinds) for answers that cannot be read, `AuthorError` for broken specs.
+"""
+
+from app.engine.check import ExpressionTask, Interpretation, Mistake, check_expression, preview
+from app.engine.errors import AuthorError, ParseError, ShapeError, StudentError, UnknownName
+from app.engine.latex import to_latex
+from app.engine.parse import parse
+from app.engine.symbolic import to_sympy
+from app.engine.variables import VariableSpec
+from app.engine.verdict import Verdict
+
+__all__ = [
+    "AuthorError",
+    "ExpressionTask",
+    "Interpretation",
+    "Mistake",
+    "ParseError",
+    "ShapeError",
+    "StudentError",
+    "UnknownName",
+    "VariableSpec",
+    "Verdict",
+    "check_expression",
+    "parse",
+    "preview",
+    "to_latex",
+    "to_sympy",
+]

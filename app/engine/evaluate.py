@@ -140,7 +140,9 @@ class _Evaluator:
 
     def integer(self, node: Node, what: str, limit: int) -> int:
         v = self.value(node)
-        if isinstance(v, np.ndarray) or not np.isfinite(v) or abs(v - round(v)) > 1e-9:
+        if isinstance(v, np.ndarray):
+            raise EvaluationError(f"{what} must be a whole number, not a matrix.", node.start)
+        if not np.isfinite(v) or abs(v - round(v)) > 1e-9:
             raise EvaluationError(f"{what} must be a whole number, but `{v:.4g}` is not.", node.start)
         if abs(v) > limit:
             raise EvaluationError(f"{what} may be at most {limit}.", node.start)
@@ -178,9 +180,10 @@ class _Evaluator:
             raise EvaluationError(f"A sum may have at most {MAX_SUM_TERMS} terms.", node.start)
         saved = self.env.get(node.index)
         total: Value = 0.0
-        for k in range(lo, hi + 1):
+        for k in range(lo, hi + 1) if hi >= lo else [lo]:  # an empty sum is a zero of its body's shape
             self.env[node.index] = float(k)
-            total = total + self.value(node.body)
+            term = self.value(node.body)
+            total = total + term if hi >= lo else 0.0 * term
         if saved is None:
             self.env.pop(node.index, None)
         else:

@@ -126,11 +126,19 @@ class _Printer:
         if node.op == "/":
             return f"\\frac{{{self.latex(node.left)}}}{{{self.latex(node.right)}}}"
         if node.op == "^":
-            return f"{{{self.wrap(node.left, _ATOM)}}}^{{{self.latex(node.right)}}}"
+            base = self.latex(node.left)
+            if self.prec(node.left) < _ATOM or (isinstance(node.left, Binary) and node.left.op == "/"):
+                base = f"\\left({base}\\right)"  # a fraction is self-delimiting, but not as a base
+            return f"{{{base}}}^{{{self.latex(node.right)}}}"
         p = _PREC[node.op]
         left = self.wrap(node.left, p)
         # A sum on the right extends to the end of the product, as in ε Σ_k g_k: no brackets needed.
-        right = self.latex(node.right) if isinstance(node.right, Sum) else self.wrap(node.right, p + 1)
+        if isinstance(node.right, Sum):
+            right = self.latex(node.right)
+        elif isinstance(node.right, Neg):  # `2 (-3)` must not read as `2 -3`
+            right = f"\\left({self.latex(node.right)}\\right)"
+        else:
+            right = self.wrap(node.right, p + 1)
         if node.op in ("juxt", "@") and isinstance(node.right, Num):
             return f"{left} \\cdot {right}"
         return f"{left}{_OPS[node.op]}{right}"

@@ -240,6 +240,7 @@ def _check_height(root: Node) -> None:
         node, height = stack.pop()
         if height > MAX_HEIGHT:
             raise InputTooLarge(
-                f"Your answer is nested too deeply (more than {MAX_HEIGHT} levels).", node.start
+                f"Your answer is too long or nested too deeply (more than {MAX_HEIGHT} levels of operations).",
+                node.start,
             )
         stack.extend((child, height + 1) for child in node.children())

@@ -32,10 +32,14 @@ def _diag(x: Value) -> Value:
     return np.diag(x.ravel()) if 1 in x.shape else np.diag(x).reshape(-1, 1).copy()
 
 
+def _trace(x: Value) -> Value:
+    return np.trace(x) if np.ndim(x) == 2 else x  # a scalar is its own 1×1 trace
+
+
 UNARY: dict[str, Callable[[Any], Value]] = {
     "exp": np.exp, "log": np.log, "ln": np.log, "sqrt": np.sqrt, "abs": np.abs, "sign": np.sign,
     "tanh": np.tanh, "sigma": _sigmoid, "sigmoid": _sigmoid, "relu": lambda x: np.maximum(x, 0.0),
-    "heaviside": lambda x: np.heaviside(x, 0.0), "diag": _diag, "trace": lambda x: np.trace(x) if np.ndim(x) == 2 else x,
+    "heaviside": lambda x: np.heaviside(x, 0.0), "diag": _diag, "trace": _trace,
 }  # fmt: skip
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">": np.greater,

@@ -5,10 +5,12 @@ unchanged; the rest are mapped deterministically, so the same set at the same se
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from typing import TypeVar
 
 _NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _BAD = re.compile(r"[^A-Za-z0-9_.-]")
+K = TypeVar("K", bound=Hashable)
 
 
 def is_ncname(text: str) -> bool:
@@ -23,20 +25,32 @@ def ncname(raw: str) -> str:
 
 
 def unique_ncnames(raws: Iterable[str], taken: Iterable[str] = ()) -> dict[str, str]:
-    """A map raw id → distinct NCName, none of them in `taken`. Ids that are NCNames already keep their spelling
-    when free; a mapped id that would collide gets `-2`, `-3` … (in the order given, so the result is stable)."""
-    ordered = list(dict.fromkeys(raws))
+    """A map raw id → distinct NCName, none of them in `taken` (see `assign_ncnames`)."""
+    return assign_ncnames(((raw, raw) for raw in raws), taken)
+
+
+def assign_ncnames(wanted: Iterable[tuple[K, str]], taken: Iterable[str] = ()) -> dict[K, str]:
+    """Distinct NCNames for keys, each from the spelling it wants, none of them in `taken`.
+
+    A wanted spelling that is an NCName already is kept when free; others are mapped with `ncname`, and a name
+    that would collide gets `-2`, `-3` … (in the order given, so the result is stable).
+    """
+    ordered = dict(wanted)
     reserved = set(taken)
-    mapping = {raw: raw for raw in ordered if is_ncname(raw) and raw not in reserved}
-    used = reserved | set(mapping.values())
-    for raw in ordered:
-        if raw in mapping:
+    names: dict[K, str] = {}
+    used = set(reserved)
+    for key, raw in ordered.items():
+        if is_ncname(raw) and raw not in used:
+            names[key] = raw
+            used.add(raw)
+    for key, raw in ordered.items():
+        if key in names:
             continue
         base = name = ncname(raw)
         n = 1
         while name in used:
             n += 1
             name = f"{base}-{n}"
-        mapping[raw] = name
+        names[key] = name
         used.add(name)
-    return {raw: mapping[raw] for raw in ordered}
+    return {key: names[key] for key in ordered}

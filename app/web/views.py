@@ -129,5 +129,6 @@ def _widget(part: PartSpec, variant: Variant) -> dict[str, Any]:
 def _figure(figure: Any, seed: int) -> FigureView:
     caption = to_inline_html(figure.caption)
     if figure.generator:
-        return FigureView(figure.id, caption, figure.alt, svg=Markup(render_figure(figure.generator, seed).svg))  # noqa: S704 - our own SVG
+        svg = Markup(render_figure(figure.generator, seed).svg)  # drawn by our own generator, no student text
+        return FigureView(figure.id, caption, figure.alt, svg=svg)
     return FigureView(figure.id, caption, figure.alt, src=figure.src)

@@ -89,3 +89,14 @@ def test_the_whole_flow_works_without_javascript(page_without_js: Page, screensh
     page.locator("#part-delta_W1").get_by_role("button", name="Hint").click()
     expect(page.locator("#part-delta_W1 .hints li")).to_have_count(1)
     page.screenshot(path=screenshots / "2b-without-javascript.png", full_page=True)
+
+
+def test_the_problem_page_fits_a_phone_screen(browser, server, screenshots) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=server, viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto("/problems/c147-w23-2")
+    expect(page.locator(".statement .katex").first).to_be_visible()
+    # Wide display math scrolls inside its own box; the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=screenshots / "2b-phone.png")
+    context.close()

@@ -1,0 +1,121 @@
+"""The pages as plain HTTP: identity, variants, hints, attempts (the browser tests cover the widgets)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMITED = """\
+id: limited
+title: Limited attempts
+set: demo
+variables:
+  x: {shape: [D, 1]}
+parts:
+  - id: double
+    label: "1"
+    kind: expression
+    answer: "2 x"
+    names: [x]
+    max_attempts: 2
+    solution: "Twice **x**."
+"""
+
+
+@pytest.fixture(scope="module")
+def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    problems = tmp_path_factory.mktemp("problems")
+    shutil.copytree(ROOT / "problems", problems, dirs_exist_ok=True)
+    (problems / "limited.yaml").write_text(LIMITED, encoding="utf-8")
+    return Settings(
+        problems_dir=problems, templates_dir=ROOT / "templates", static_dir=ROOT / "static",
+        data_dir=tmp_path_factory.mktemp("data"), instructor_token="a-long-instructor-token",
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def app(app_settings: Settings):  # type: ignore[no-untyped-def]
+    with TestClient(create_app(app_settings)) as client:
+        yield client.app
+
+
+@pytest.fixture
+def student(app) -> TestClient:  # type: ignore[no-untyped-def]
+    """A new visitor with an empty cookie jar (the app, its workers and its database are shared)."""
+    return TestClient(app)
+
+
+def answer(client: TestClient, problem: str, part: str, text: str) -> str:
+    return client.post(f"/problems/{problem}", data={"part": part, f"a.{part}": text}).text
+
+
+def test_a_first_visit_gets_a_signed_learner_cookie_and_a_forged_one_is_replaced(student: TestClient) -> None:
+    student.get("/")
+    cookie = student.cookies["quiz_learner"]
+    assert cookie.count(".") == 1  # value.signature
+    forged = cookie.split(".")[0] + ".forged"
+    reissued = TestClient(student.app, cookies={"quiz_learner": forged}).get("/").cookies["quiz_learner"]
+    assert reissued not in (cookie, forged)
+    assert student.get("/").cookies.get("quiz_learner") is None  # a valid cookie is kept as it is
+
+
+def test_progress_shows_on_home_and_set_pages(student: TestClient) -> None:
+    assert "0 of 5 problems done" in student.get("/").text
+    answer(student, "c147-w23-5", "velocity_covariance", "epsilon^2 sigma^2 (1 - alpha^(2t)) / (1 - alpha^2) I")
+    assert "1 of 5 problems done" in student.get("/").text
+    row = re.search(r"Bonus: covariance of momentum.*?</tr>", student.get("/sets/c147-w23-midterm").text, re.S)
+    assert row and "status-done" in row.group(0) and "7 / 7" in row.group(0)
+
+
+def test_a_new_variant_changes_the_numbers_and_is_kept(student: TestClient) -> None:
+    assert "Variant as printed in the exam" in student.get("/problems/c147-w23-1").text
+    page = student.post("/problems/c147-w23-1/variant").text
+    seed = re.search(r"Variant #(\d+)", page)
+    assert seed
+    assert f"Variant #{seed.group(1)}" in student.get("/problems/c147-w23-1").text
+
+
+def test_hints_are_revealed_one_at_a_time(student: TestClient) -> None:
+    page = student.post("/problems/c147-w23-4/hint", data={"part": "theta_t"}).text
+    section = re.search(r'<section class="part[^"]*" id="part-theta_t".*?</section>', page, re.S).group(0)  # type: ignore[union-attr]
+    assert section.count("<li>") == 1 and "First unroll the velocity" in section
+    page = student.post("/problems/c147-w23-4/hint", data={"part": "theta_t"}).text
+    section = re.search(r'<section class="part[^"]*" id="part-theta_t".*?</section>', page, re.S).group(0)  # type: ignore[union-attr]
+    assert section.count("<li>") == 2 and ">Hint<" not in section
+
+
+def test_an_invalid_answer_costs_no_attempt_and_attempts_run_out(student: TestClient) -> None:
+    page = answer(student, "limited", "double", "2 (x")
+    assert "Could not read this answer (no attempt used)" in page and "Attempts: 0 · 2 left" in page
+    page = answer(student, "limited", "double", "3 x")
+    assert "Attempts: 1 · 1 left" in page and "Twice" not in page
+    page = answer(student, "limited", "double", "x")
+    assert "Attempts: 2 · 0 left" in page and "Twice <strong>x</strong>" in page  # the solution is released
+    page = answer(student, "limited", "double", "2 x")
+    assert "You have used every attempt for this part." not in page  # not recorded, so the page shows the last
+    assert "Attempts: 2 · 0 left" in page
+
+
+def test_instructor_pages_need_the_token(student: TestClient) -> None:
+    assert student.get("/instructor").status_code == 401
+    assert student.post("/instructor/login", data={"token": "wrong-token-123"}).status_code == 401
+    assert student.post("/instructor/login", data={"token": "a-long-instructor-token"}).status_code == 200
+    preview = student.get("/instructor/problems/c147-w23-2?seed=5").text
+    assert "delta_b1 @ x.T" in preview and "Anticipated mistakes" in preview
+
+
+def test_instructor_statistics_list_the_most_common_wrong_answers(student: TestClient) -> None:
+    for _ in range(2):
+        answer(student, "c147-w23-2", "delta_W1", "W2.T delta_b2 x.T")
+    student.post("/instructor/login", data={"token": "a-long-instructor-token"})
+    stats = student.get("/instructor/problems/c147-w23-2/stats").text
+    assert "<code>W2.T delta_b2 x.T</code></td><td>2</td>" in stats
+    assert "the mask (z1 &gt; 0) is missing" in stats

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +22,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.server import running_app  # noqa: E402 - the same server harness as the browser tests
+
 PAGE = "/problems/c147-w23-2"
 ANSWERS = {
     "a.delta_yhat": "alpha y / yhat - beta (1 - y) / (1 - yhat)",
@@ -36,18 +36,6 @@ ANSWERS = {
     "a.b1_shape": "D_a1 x 1",
     "part": "*",
 }
-
-
-def start_server(data_dir: str) -> tuple[subprocess.Popen, str]:  # type: ignore[type-arg]
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(512)
-    env = {**os.environ, "QUIZ_DATA_DIR": data_dir}
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--fd", str(sock.fileno()), "--log-level", "error"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, pass_fds=[sock.fileno()])
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    sock.close()
-    return process, url
 
 
 async def page_loads(client: httpx.AsyncClient, count: int) -> list[float]:
@@ -99,13 +87,8 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=50)
     parser.add_argument("--pages", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as data_dir:
-        process, url = start_server(data_dir)
-        try:
-            asyncio.run(run(url, args.students, args.pages))
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with tempfile.TemporaryDirectory() as data_dir, running_app({"QUIZ_DATA_DIR": data_dir}) as url:
+        asyncio.run(run(url, args.students, args.pages))
 
 
 if __name__ == "__main__":

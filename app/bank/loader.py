@@ -62,6 +62,8 @@ def problem_files(root: Path) -> list[Path]:
 
 def load_bank(root: Path) -> Bank:
     """Load every problem under `root`; raise one SpecError listing every broken file and duplicate id."""
+    if not root.exists():
+        raise SpecError([(root, None, "no such file or folder (set QUIZ_PROBLEMS_DIR to the problems folder)")])
     bank, errors = Bank(), []
     for path in problem_files(root):
         try:
@@ -84,14 +86,14 @@ def _line(node: Any, loc: tuple[Any, ...]) -> int | None:
     """The line of the YAML node at a pydantic error location (the deepest node that exists)."""
     line = node.start_mark.line + 1 if node is not None else None
     for key in loc:
+        child = None
         if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == key), None)
+            child = next((v for k, v in node.value if k.value == key), None)
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            continue  # discriminator tags such as 'expression' are not in the YAML
-        if node is None:
-            break
+            child = node.value[key]
+        if child is None:
+            continue  # a discriminator tag such as 'expression', or a missing field: stay on the parent
+        node = child
         line = node.start_mark.line + 1
     return line
 

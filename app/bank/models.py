@@ -26,6 +26,8 @@ class Parameter(BaseModel):
     def _one_rule(self) -> Parameter:
         if sum(r is not None for r in (self.integer, self.uniform, self.choice, self.expr)) > 1:
             raise ValueError("give at most one of integer, uniform, choice, expr")
+        if self.exam is None and self.expr is None:
+            raise ValueError("give `exam`, the value printed in the exam (used at seed 0)")
         return self
 
 
@@ -38,6 +40,12 @@ class Figure(BaseModel):
     alt: str = Field(description="Text alternative for screen readers.")
     generator: str | None = Field(None, description="Name of a figure generator in app.bank.figures.")
     src: str | None = Field(None, description="Static file path, when no generator.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Figure:
+        if (self.generator is None) == (self.src is None):
+            raise ValueError("give exactly one of `generator` and `src`")
+        return self
 
 
 class ProblemSpec(BaseModel):

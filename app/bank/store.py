@@ -17,8 +17,8 @@ class BankStore:
     def __init__(self, root: Path, watch: bool = False) -> None:
         self.root, self.watch = root, watch
         self._lock = threading.Lock()
-        self._stamp = self._fingerprint()
         self._bank = load_bank(root)
+        self._stamp = self._fingerprint()
 
     def _fingerprint(self) -> tuple[tuple[str, int, int], ...]:
         return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in problem_files(self.root))

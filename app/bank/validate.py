@@ -10,7 +10,7 @@ import numpy as np
 
 from app.bank.loader import Bank, SpecError, load_bank
 from app.bank.models import ProblemSpec
-from app.bank.variants import make_variant
+from app.bank.variants import make_variant, render_text
 from app.engine.errors import AuthorError
 from app.engine.reference import two_layer_network
 
@@ -64,6 +64,7 @@ def _problem_failures(problem: ProblemSpec, seeds: int, report: Report) -> Itera
         except AuthorError as error:
             yield f"seed {seed}: {error}"
             continue
+        yield from _placeholder_failures(problem, dict(variant.params), seed)
         for part in problem.parts:
             report.checks += 1
             where = f"part {part.id} ({part.label}), seed {seed}"
@@ -75,6 +76,19 @@ def _problem_failures(problem: ProblemSpec, seeds: int, report: Report) -> Itera
                     yield from (f"{where}: {m}" for m in part.author_problems(variant))
             except AuthorError as error:
                 yield f"{where}: {error}"
+
+
+def _placeholder_failures(problem: ProblemSpec, params: dict, seed: int) -> Iterator[str]:
+    """Every `{{ name }}` in the texts students see must name a parameter."""
+    texts = [("statement", problem.statement)]
+    for part in problem.parts:
+        texts += [(f"part {part.id} prompt", part.prompt), (f"part {part.id} solution", part.solution or "")]
+        texts += [(f"part {part.id} hint {i + 1}", hint) for i, hint in enumerate(part.hints)]
+    for where, text in texts:
+        try:
+            render_text(text, params)
+        except AuthorError as error:
+            yield f"seed {seed}: {where}: {error}"
 
 
 def reference_gradient_failures(trials: int = GRADIENT_TRIALS, h: float = 1e-6) -> list[str]:

@@ -43,8 +43,25 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         (VALID.replace('    answer: "2 x"\n', ""), 7, "parts.0.expression.answer: Field required"),
         (VALID.replace("shape: [D, 1]", "shape: [D, 1], wobble: 3"), 5, "wobble"),
         (VALID.replace("title: Tiny\n", ""), 1, "title: Field required"),
+        (
+            VALID.replace("    names: [x]", "    names: [x]\n    hint: [typo]"),
+            12,
+            "hint: Extra inputs are not permitted",
+        ),
+        (VALID + "parameters:\n  n: {integer: [1, 3]}\n", 13, "give `exam`, the value printed in the exam"),
+        (VALID + "figures:\n  - {id: f, alt: a figure}\n", 13, "give exactly one of `generator` and `src`"),
     ],
-    ids=["bad-yaml", "not-a-mapping", "unknown-kind", "missing-answer", "unknown-field", "missing-title"],
+    ids=[
+        "bad-yaml",
+        "not-a-mapping",
+        "unknown-kind",
+        "missing-answer",
+        "unknown-field",
+        "missing-title",
+        "unknown-part-field",
+        "parameter-without-exam",
+        "figure-without-source",
+    ],
 )
 def test_errors_name_the_file_and_line(tmp_path: Path, text: str, line: int, fragment: str) -> None:
     path = write(tmp_path, text)

@@ -51,8 +51,13 @@ def test_the_midterm_validates(problems_dir: Path, capsys: pytest.CaptureFixture
             'answer: "delta_b1 @ q"',
             "seed 0: the reference answer is graded invalid: Unknown name `q`.",
         ),
+        (
+            "{{ n_neg:, }} chest",
+            "{{ n_negative }} chest",
+            "seed 0: statement: text uses unknown parameter 'n_negative'",
+        ),
     ],
-    ids=["wrong-reference-answer", "mistake-equals-answer", "unknown-kind", "bad-yaml", "unknown-name"],
+    ids=["wrong-reference-answer", "mistake-equals-answer", "unknown-kind", "bad-yaml", "unknown-name", "placeholder"],
 )
 def test_a_broken_copy_fails_with_a_useful_message(
     broken_copy: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, message: str

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.server import running_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -19,28 +17,15 @@ INSTRUCTOR_TOKEN = "browser-test-token"
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a socket bound before the server starts: requests wait in the backlog, so no polling."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    port = sock.getsockname()[1]
     env = {
-        **os.environ,
         "QUIZ_DATA_DIR": str(tmp_path_factory.mktemp("server-data")),
         "QUIZ_PROBLEMS_DIR": str(ROOT / "problems"),
         "QUIZ_TEMPLATES_DIR": str(ROOT / "templates"),
         "QUIZ_STATIC_DIR": str(ROOT / "static"),
         "QUIZ_INSTRUCTOR_TOKEN": INSTRUCTOR_TOKEN,
     }
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--fd", str(sock.fileno()), "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, pass_fds=[sock.fileno()])
-    sock.close()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with running_app(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

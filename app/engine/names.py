@@ -41,10 +41,18 @@ def resolve(node: Node, scope: Scope, bound: frozenset[str] = frozenset()) -> No
     changes = {}
     for key, value in vars(node).items():
         if isinstance(value, Node):
-            changes[key] = resolve(value, scope, bound)
+            new: object = resolve(value, scope, bound)
         elif isinstance(value, tuple):
-            changes[key] = tuple(resolve(v, scope, bound) for v in value)
+            new = tuple(resolve(v, scope, bound) for v in value)
+        else:
+            continue
+        if any(a is not b for a, b in zip(_as_tuple(new), _as_tuple(value), strict=True)):
+            changes[key] = new
     return replace(node, **changes) if changes else node
+
+
+def _as_tuple(value: object) -> tuple[object, ...]:
+    return value if isinstance(value, tuple) else (value,)
 
 
 def _resolve_name(node: Name, scope: Scope, bound: frozenset[str]) -> Node:
@@ -56,7 +64,7 @@ def _resolve_name(node: Name, scope: Scope, bound: frozenset[str]) -> Node:
             raise ParseError(
                 f"`{node.name}` is an indexed family: write one member, e.g. {canonical}[k].", node.start
             )
-        return replace(node, name=canonical)
+        return node if canonical == node.name else replace(node, name=canonical)
     member = _family_member(node, scope, bound)
     if member is not None:
         return member

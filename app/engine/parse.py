@@ -80,7 +80,13 @@ class _Parser:
             raise InputTooLarge(
                 f"Your answer has too many terms (the limit is {MAX_NODES} symbols and numbers)."
             )
-        return replace(node, start=start, end=self.tokens[self.i - 1].end if end is None else end)
+        if node.end:  # already placed (a bracketed sub-expression): widen a copy to include the brackets
+            node = replace(node)
+        # A fresh node is the parser's alone until parse() returns, so its span is set in place (replace() is
+        # a third of the parsing time).
+        object.__setattr__(node, "start", start)
+        object.__setattr__(node, "end", self.tokens[self.i - 1].end if end is None else end)
+        return node
 
     # -- grammar --------------------------------------------------------------------------------------
     def parse_all(self) -> Node:

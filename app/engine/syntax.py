@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -15,17 +16,26 @@ class Node:
     end: int = field(default=0, kw_only=True, compare=False)
 
     def children(self) -> Iterator[Node]:
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name in _child_fields(type(self)):
+            value = getattr(self, name)
             if isinstance(value, Node):
                 yield value
             elif isinstance(value, tuple):
                 yield from (v for v in value if isinstance(v, Node))
 
     def walk(self) -> Iterator[Node]:
-        yield self
-        for child in self.children():
-            yield from child.walk()
+        """This node and every node below it, depth first (iterative: no generator per level)."""
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(tuple(node.children())))
+
+
+@cache
+def _child_fields(cls: type[Node]) -> tuple[str, ...]:
+    """The fields that may hold sub-trees (dataclasses.fields is too slow to ask on every visit)."""
+    return tuple(f.name for f in fields(cls) if f.name not in ("start", "end"))
 
 
 @dataclass(frozen=True)

@@ -14,34 +14,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
-import io
 import logging
 import multiprocessing
 import os
 import pickle
-import reprlib
-import resource
-import signal
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, ClassVar, TypeVar
 
+from app.engine._sandbox_worker import PROTOCOL as _PROTOCOL
+from app.engine._sandbox_worker import THREAD_ENV as _THREAD_ENV
+from app.engine._sandbox_worker import reprs as _reprs
+from app.engine._sandbox_worker import worker_main as _worker_main
+
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
-# One check uses one core. BLAS/OpenMP libraries read these once, when numpy is imported in the fork server.
-_THREAD_ENV = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                             "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"), "1")
 _STARTUP_TIMEOUT = 30.0  # a worker that is not ready by then is broken, not slow
 _REAP_TIMEOUT = 10.0
-_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
 class SandboxError(Exception):
@@ -76,80 +71,6 @@ class PoolBusy(SandboxError):
     """No worker became free within ``queue_timeout``."""
 
     default_message = "Many answers are being checked right now; please try again in a few seconds."
-
-
-def _rebuild_exception(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
-    """Recreate an exception without ``__init__``, whose custom signatures break default unpickling."""
-    exc = cls.__new__(cls, *args)
-    exc.args = args
-    exc.__dict__.update(state)
-    return exc
-
-
-class _ExceptionPickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, BaseException):
-            return _rebuild_exception, (type(obj), obj.args, obj.__dict__)
-        return NotImplemented
-
-
-_reprs = reprlib.Repr()  # unlike repr(), survives a broken __repr__; long enough for a useful log line
-_reprs.maxother = _reprs.maxstring = 500
-
-
-def _encode_reply(status: str, value: Any) -> bytes:
-    """Pickle a reply ``(status, value, repr)``; an unpicklable result counts as the task's error."""
-    if status == "ok":
-        try:
-            return pickle.dumps(("ok", value, None), _PROTOCOL)
-        except Exception as exc:
-            status, value = "err", exc
-    payload = None  # an "err" without payload makes the parent log the repr and raise WorkerCrashed
-    if status == "err":
-        with contextlib.suppress(Exception), io.BytesIO() as buffer:
-            value.add_note("Traceback in the sandbox worker:\n" + "".join(traceback.format_exception(value)))
-            _ExceptionPickler(buffer, _PROTOCOL).dump(value)
-            payload = buffer.getvalue()
-    return pickle.dumps((status, payload, _reprs.repr(value)), _PROTOCOL)
-
-
-def _worker_main(conn: Connection, memory_bytes: int, preload: list[str]) -> None:
-    """Apply the limits, report which preloads are missing, then serve ``(fn, args, kwargs)`` until EOF."""
-    os.environ.update(_THREAD_ENV)  # for libraries a task imports later
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C hits the whole process group; the parent decides
-    with contextlib.suppress(Exception):  # Linux: die with the fork server, so no orphan keeps spinning
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    with contextlib.suppress(ImportError):  # only matters if the fork server was started without _THREAD_ENV
-        from threadpoolctl import threadpool_limits  # type: ignore[import-not-found]
-
-        threadpool_limits(1)
-    conn.send_bytes(pickle.dumps([name for name in preload if name not in sys.modules]))
-    while True:
-        try:
-            data = conn.recv_bytes()
-        except (EOFError, OSError):
-            return  # the pool closed our pipe
-        try:
-            fn, args, kwargs = pickle.loads(data)
-            status, value = "ok", fn(*args, **kwargs)
-        except MemoryError:
-            status, value = "oom", None
-        except Exception as exc:
-            status, value = "err", exc
-        except BaseException as exc:  # SystemExit & co. must not be re-raised in a server thread
-            status, value = "crash", exc
-        try:
-            reply = _encode_reply(status, value)
-        except MemoryError:
-            status, reply = "oom", pickle.dumps(("oom", None, None))
-        del value  # free the task's objects before idling
-        with contextlib.suppress(OSError):
-            conn.send_bytes(reply)
-        if status in ("oom", "crash"):
-            return  # a heap that hit the limit, or a task that asked to exit, is not trusted again
 
 
 @contextlib.contextmanager

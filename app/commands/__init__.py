@@ -7,4 +7,5 @@ COMMAND_MODULES = [
     # -- REST API key commands --
     # -- LTI platform commands --
     # -- export commands --
+    "app.commands.export",
 ]

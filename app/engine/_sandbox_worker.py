@@ -24,6 +24,7 @@ THREAD_ENV = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_
                             "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"), "1")  # fmt: skip
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
+
 def _rebuild_exception(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
     """Recreate an exception without ``__init__``, whose custom signatures break default unpickling."""
     exc = cls.__new__(cls, *args)

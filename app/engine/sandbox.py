@@ -126,8 +126,15 @@ class WorkerPool:
         queue_timeout: How long ``run`` waits for a free worker before raising ``PoolBusy``.
     """
 
-    def __init__(self, size: int = 2, timeout: float = 2.0, memory_mb: int = 1024,
-                 preload: Sequence[str] = (), *, queue_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        size: int = 2,
+        timeout: float = 2.0,
+        memory_mb: int = 1024,
+        preload: Sequence[str] = (),
+        *,
+        queue_timeout: float = 10.0,
+    ) -> None:
         if size < 1:
             raise ValueError("size must be at least 1")
         self.size, self.timeout, self.memory_mb, self.queue_timeout = size, timeout, memory_mb, queue_timeout
@@ -199,12 +206,11 @@ class WorkerPool:
         if value is not None:
             raise value
         if status == "timeout":
-            raise CheckTimeout(
-                f"Checking your answer took longer than {limit:g} s; simplify it and try again."
-            )
+            raise CheckTimeout(f"Checking your answer took longer than {limit:g} s; simplify it and try again.")
         if status == "oom":
-            raise CheckMemoryError(f"Checking your answer needed too much memory (over {self.memory_mb} MB); "
-                                   "simplify it and try again.")
+            raise CheckMemoryError(
+                f"Checking your answer needed too much memory (over {self.memory_mb} MB); simplify it and try again."
+            )
         logger.error("Sandbox task %s failed (%s): %s", getattr(fn, "__qualname__", fn), status, text)
         raise WorkerCrashed()
 
@@ -260,8 +266,12 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent_conn, child_conn = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, name="sandbox-worker", daemon=True,
-                                    args=(child_conn, self.memory_mb * 2**20, self.preload))
+        process = self._ctx.Process(
+            target=_worker_main,
+            name="sandbox-worker",
+            daemon=True,
+            args=(child_conn, self.memory_mb * 2**20, self.preload),
+        )
         try:
             process.start()
         finally:

@@ -127,7 +127,7 @@ def _problem(
             )
             questions.append(_question(part, stem, variant))
         except AuthorError as error:
-            report.append(_skip(index, part_index, part, f"its answer cannot be computed at seed {seed}: {error}"))
+            report.append(_skip(index, part_index, part, f"no exportable answer at seed {seed}: {error}"))
     return tuple(questions)
 
 
@@ -142,6 +142,8 @@ def _question(part: PartSpec, stem: Stem, variant: Variant) -> Question:
                    render_text(o.feedback, params) if o.feedback else None)
             for o in part.options
         )  # fmt: skip
+        if not right or not right <= {o.id for o in part.options}:
+            raise AuthorError(f"the answer {sorted(right)} does not name options of the part")
         return ChoiceQuestion(stem, options, multiple=isinstance(part, CheckboxPart))
     if isinstance(part, IntegerPart):
         return NumericQuestion(stem, int(part.reference_answer(variant)), integer=True)
@@ -150,6 +152,8 @@ def _question(part: PartSpec, stem: Stem, variant: Variant) -> Question:
         return NumericQuestion(stem, value, integer=False, rtol=part.rtol, atol=part.atol)
     if isinstance(part, MatchingPart):
         key = part.reference_answer(variant)
+        if set(key) != {i.id for i in part.items} or not set(key.values()) <= {c.id for c in part.choices}:
+            raise AuthorError("the answer must match every item with one of the choices")
         item_ids = unique_ncnames(i.id for i in part.items)
         choice_ids = unique_ncnames((c.id for c in part.choices), taken=item_ids.values())
         items = tuple(Option(item_ids[i.id], i.id, render_text(i.text, params)) for i in part.items)

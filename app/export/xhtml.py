@@ -114,6 +114,12 @@ def plain(text: str) -> str:
     return " ".join("".join(fragment.itertext()).split())
 
 
+def inline_html(text: str) -> str:
+    """One-line Markdown as an XHTML string without a wrapping element (Moodle answers and subquestions)."""
+    fragment = inline_into(ET.Element("span"), text)
+    return escapeHtml(fragment.text or "") + "".join(to_string(child) for child in fragment)
+
+
 def to_string(element: ET.Element) -> str:
     """Serialize an element (and its children) as XHTML text."""
     return ET.tostring(element, encoding="unicode", short_empty_elements=True)

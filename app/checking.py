@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from app.bank.grading import PackedProblem, check_packed, preview_packed
+from app.bank.grading import PackedProblem, UnknownProblem, check_packed, preview_packed
 from app.bank.models import ProblemSpec
 from app.engine.check import Interpretation
 from app.engine.sandbox import CheckMemoryError, CheckTimeout, SandboxError, WorkerPool
@@ -13,6 +14,7 @@ from app.kinds import Answer
 from app.settings import Settings
 
 PRELOAD = ["numpy", "sympy", "app.bank.grading"]
+T = TypeVar("T")
 
 
 class Checker:
@@ -35,6 +37,14 @@ class Checker:
             entry = self._packed[id(problem)] = (problem, PackedProblem.pack(problem))
         return entry[1]
 
+    async def in_worker(self, fn: Callable[..., T], problem: ProblemSpec, *args: Any) -> T:
+        """Run `fn(packed_problem, *args)` in a worker, sending the problem itself only to a worker lacking it."""
+        packed = self.packed(problem)
+        try:
+            return await self.pool.run_async(fn, packed.reference(), *args)
+        except UnknownProblem:
+            return await self.pool.run_async(fn, packed, *args)
+
     def start(self) -> None:
         self.pool.start()
 
@@ -49,7 +59,7 @@ class Checker:
 
     async def check_one(self, problem: ProblemSpec, part_id: str, answer: Answer, seed: int) -> Verdict:
         try:
-            return await self.pool.run_async(check_packed, self.packed(problem), part_id, answer, seed)
+            return await self.in_worker(check_packed, problem, part_id, answer, seed)
         except CheckTimeout as error:
             return Verdict.invalid(error.message, "timeout")
         except CheckMemoryError as error:
@@ -59,6 +69,6 @@ class Checker:
 
     async def preview(self, problem: ProblemSpec, part_id: str, text: str, seed: int) -> Interpretation:
         try:
-            return await self.pool.run_async(preview_packed, self.packed(problem), part_id, text, seed)
+            return await self.in_worker(preview_packed, problem, part_id, text, seed)
         except SandboxError as error:
             return Interpretation(error=error.message)

@@ -29,15 +29,23 @@ CACHE_SIZE = 128
 
 @dataclass(frozen=True)
 class PackedProblem:
-    """A problem pickled once by the service; a worker unpickles each fingerprint only once."""
+    """A problem pickled once by the service. Workers keep what they decoded, so after the first time the
+    service sends only the fingerprint (`reference()`): a 15 kB pickle per check costs more than the check."""
 
     fingerprint: str
-    blob: bytes
+    blob: bytes = b""
 
     @classmethod
     def pack(cls, problem: ProblemSpec) -> PackedProblem:
         blob = pickle.dumps(problem, protocol=pickle.HIGHEST_PROTOCOL)
         return cls(hashlib.blake2b(blob, digest_size=16).hexdigest(), blob)
+
+    def reference(self) -> PackedProblem:
+        return PackedProblem(self.fingerprint)
+
+
+class UnknownProblem(Exception):
+    """This worker has not decoded the problem yet: send it again with its blob."""
 
 
 _problems: OrderedDict[str, ProblemSpec] = OrderedDict()
@@ -54,11 +62,18 @@ def _remember(cache: OrderedDict, key: object, make: object) -> object:  # type:
     return value
 
 
+def _decoded(packed: PackedProblem, seed: int) -> tuple[ProblemSpec, Variant]:
+    if packed.fingerprint not in _problems and not packed.blob:
+        raise UnknownProblem(packed.fingerprint)
+    problem = _remember(_problems, packed.fingerprint, lambda: pickle.loads(packed.blob))
+    variant = _remember(_variants, (packed.fingerprint, seed), lambda: make_variant(problem, seed))  # type: ignore[arg-type]
+    return problem, variant  # type: ignore[return-value]
+
+
 def check_packed(packed: PackedProblem, part_id: str, answer: Answer, seed: int) -> Verdict:
     """`check_part` for a worker: the problem and its variant are decoded once per process, then reused."""
-    problem = _remember(_problems, packed.fingerprint, lambda: pickle.loads(packed.blob))
-    variant = _remember(_variants, (packed.fingerprint, seed), lambda: make_variant(problem, seed))
-    return check_part(problem, part_id, answer, seed, variant)  # type: ignore[arg-type]
+    problem, variant = _decoded(packed, seed)
+    return check_part(problem, part_id, answer, seed, variant)
 
 
 def check_part(
@@ -79,15 +94,14 @@ def check_part(
 
 def preview_packed(packed: PackedProblem, part_id: str, text: str, seed: int) -> Interpretation:
     """How an expression answer is read (LaTeX and shape, or the error with its position), not graded."""
-    problem = _remember(_problems, packed.fingerprint, lambda: pickle.loads(packed.blob))
-    variant = _remember(_variants, (packed.fingerprint, seed), lambda: make_variant(problem, seed))
-    part = problem.part(part_id)  # type: ignore[attr-defined]
+    problem, variant = _decoded(packed, seed)
+    part = problem.part(part_id)
     if not isinstance(part, ExpressionPart):
         return Interpretation(error="This part takes no formula.")
     try:
-        return part.preview(text, variant)  # type: ignore[arg-type]
+        return part.preview(text, variant)
     except AuthorError as error:
-        logger.error("problem %s part %s: %s", problem.id, part_id, error)  # type: ignore[attr-defined]
+        logger.error("problem %s part %s: %s", problem.id, part_id, error)
         return Interpretation(error=MISCONFIGURED)
 
 

@@ -182,6 +182,8 @@ class _Evaluator:
         hi = self.integer(node.hi, "A sum's upper bound", 10 * MAX_SUM_TERMS)
         if hi - lo + 1 > MAX_SUM_TERMS:
             raise EvaluationError(f"A sum may have at most {MAX_SUM_TERMS} terms.", node.start)
+        if hi >= lo and _batchable(node.body, {**self.env, node.index: 0.0}):
+            return self.scalar_sum(node, lo, hi)
         saved = self.env.get(node.index)
         total: Value = 0.0
         for k in range(lo, hi + 1) if hi >= lo else [lo]:  # an empty sum is a zero of its body's shape
@@ -193,3 +195,21 @@ class _Evaluator:
         else:
             self.env[node.index] = saved
         return total
+
+    def scalar_sum(self, node: Sum, lo: int, hi: int) -> float:
+        """A sum whose terms are scalars: every term at once, with the index as a vector. The work budget
+        counts every term, as if the loop had run."""
+        self.steps += (hi - lo) * sum(1 for _ in node.body.walk())
+        if self.steps > MAX_STEPS:
+            raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", node.start)
+        saved, batched = self.env.get(node.index), self.batched
+        self.env[node.index], self.batched = np.arange(lo, hi + 1, dtype=float), True
+        try:
+            terms = self.value(node.body)
+        finally:
+            self.batched = batched
+            if saved is None:
+                self.env.pop(node.index, None)
+            else:
+                self.env[node.index] = saved
+        return float(np.sum(np.broadcast_to(terms, (hi - lo + 1,))))

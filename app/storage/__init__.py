@@ -4,13 +4,12 @@ At start-up: `engine = make_engine(url)`, then `migrate(engine)` and `sessions =
 per request: `Repository(session)` on a session from `sessions()`.
 """
 
+# Every module that declares tables is imported here, so Base.metadata (and Alembic) sees all of them.
+from app.storage import api_keys, lti  # noqa: F401
 from app.storage.db import make_engine, migrate, session_factory
 from app.storage.models import Assignment, Attempt, Base, HintReveal, Learner
 from app.storage.repository import PartSummary, ProblemProgress, Repository
 from app.storage.statistics import PartStats, WrongAnswer
-
-# Every module that declares tables is imported here, so Base.metadata (and Alembic) sees all of them.
-from app.storage import api_keys, lti  # noqa: E402, F401, I001
 
 __all__ = [
     "Assignment",

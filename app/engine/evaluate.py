@@ -63,17 +63,13 @@ def as_value(x: Any, batched: bool = False) -> Value:
 def evaluate(node: Node, env: Mapping[str, Any]) -> Value:
     """Evaluate a tree whose names are in `env` (floats, arrays, or families indexable by int)."""
     with np.errstate(all="ignore"):
-        return _Evaluator(env).value(node)
+        return _Evaluator(env, scalar_sums=_scalar_sums(node, env)).value(node)
 
 
 def check_constant_exponents(node: Node) -> None:
     """Reject `9^9^9^9`-style constant towers before any shape or numeric work: EvaluationError if too large."""
     for sub in node.walk():
-        if (
-            isinstance(sub, Binary)
-            and sub.op == "^"
-            and not any(isinstance(n, Name | Index) for n in sub.right.walk())
-        ):
+        if isinstance(sub, Binary) and sub.op == "^" and not any(isinstance(n, Name | Index) for n in sub.right.walk()):
             evaluate(sub.right, {})
 
 
@@ -90,14 +86,24 @@ def evaluate_trials(node: Node, envs: list[Mapping[str, Any]]) -> list[Value]:
         with np.errstate(all="ignore"):
             result = _Evaluator(stacked, batched=True).value(node)
         return [float(v) for v in np.broadcast_to(result, (len(envs),))]
-    return [evaluate(node, env) for env in envs]
+    plan = _scalar_sums(node, envs[0]) if envs else {}
+    with np.errstate(all="ignore"):
+        return [_Evaluator(env, scalar_sums=plan).value(node) for env in envs]
+
+
+def _scalar_sums(node: Node, env: Mapping[str, Any]) -> dict[int, int]:
+    """The sums whose terms are scalars (by node id), with the size of their body: decided once for all trials,
+    since every trial has values of the same kinds."""
+    return {
+        id(sub): sum(1 for _ in sub.body.walk())
+        for sub in node.walk()
+        if isinstance(sub, Sum) and _batchable(sub.body, {**env, sub.index: 0.0})
+    }
 
 
 def _batchable(node: Node, env: Mapping[str, Any]) -> bool:
     for sub in node.walk():
-        if isinstance(sub, Index | Sum) or (
-            isinstance(sub, Name) and not isinstance(env.get(sub.name), float)
-        ):
+        if isinstance(sub, Index | Sum) or (isinstance(sub, Name) and not isinstance(env.get(sub.name), float)):
             return False
         if (
             isinstance(sub, Call)
@@ -109,10 +115,13 @@ def _batchable(node: Node, env: Mapping[str, Any]) -> bool:
 
 
 class _Evaluator:
-    def __init__(self, env: Mapping[str, Any], batched: bool = False) -> None:
+    def __init__(
+        self, env: Mapping[str, Any], batched: bool = False, scalar_sums: dict[int, int] | None = None
+    ) -> None:
         self.env = dict(env)
         self.steps = 0
         self.batched = batched
+        self.scalar_sums = {} if scalar_sums is None else scalar_sums
 
     def value(self, node: Node) -> Value:
         self.steps += 1
@@ -159,14 +168,8 @@ class _Evaluator:
             return a @ b if np.ndim(a) == 2 and np.ndim(b) == 2 else a * b
         if op == "^":
             if np.any(np.abs(b) > MAX_EXPONENT):
-                raise EvaluationError(
-                    f"The exponent is too large (more than {MAX_EXPONENT:g}).", node.right.start
-                )
-            return (
-                np.power(a, b)
-                if isinstance(a, np.ndarray) or isinstance(b, np.ndarray)
-                else np.power(float(a), b)
-            )
+                raise EvaluationError(f"The exponent is too large (more than {MAX_EXPONENT:g}).", node.right.start)
+            return np.power(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else np.power(float(a), b)
         return {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "⊙": np.multiply}[op](a, b)
 
     def call(self, node: Call) -> Any:
@@ -182,7 +185,7 @@ class _Evaluator:
         hi = self.integer(node.hi, "A sum's upper bound", 10 * MAX_SUM_TERMS)
         if hi - lo + 1 > MAX_SUM_TERMS:
             raise EvaluationError(f"A sum may have at most {MAX_SUM_TERMS} terms.", node.start)
-        if hi >= lo and _batchable(node.body, {**self.env, node.index: 0.0}):
+        if hi >= lo and id(node) in self.scalar_sums:
             return self.scalar_sum(node, lo, hi)
         saved = self.env.get(node.index)
         total: Value = 0.0
@@ -199,7 +202,7 @@ class _Evaluator:
     def scalar_sum(self, node: Sum, lo: int, hi: int) -> float:
         """A sum whose terms are scalars: every term at once, with the index as a vector. The work budget
         counts every term, as if the loop had run."""
-        self.steps += (hi - lo) * sum(1 for _ in node.body.walk())
+        self.steps += (hi - lo) * self.scalar_sums[id(node)]
         if self.steps > MAX_STEPS:
             raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", node.start)
         saved, batched = self.env.get(node.index), self.batched

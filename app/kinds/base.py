@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,6 +29,11 @@ class Variant:
     params: Mapping[str, Any] = field(default_factory=dict)
     variables: Mapping[str, VariableSpec] = field(default_factory=dict)
     dims: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+    @cached_property
+    def key(self) -> str:
+        """Identifies the variant's values, for caches (computed once per Variant object)."""
+        return repr((self.problem_id, self.seed, sorted(self.params.items())))
 
 
 class Hint(BaseModel):

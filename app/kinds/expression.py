@@ -37,11 +37,11 @@ class ExpressionPart(PartBase):
     rtol: float = Field(1e-6, gt=0)
     atol: float = Field(1e-9, ge=0)
 
-    _tasks: dict[tuple[object, ...], ExpressionTask] = PrivateAttr(default_factory=dict)
+    _tasks: dict[str, ExpressionTask] = PrivateAttr(default_factory=dict)
 
     def task(self, variant: Variant) -> ExpressionTask:
         """The engine's task for this part in `variant` (memoised: building it hashes the whole spec)."""
-        key = (variant.problem_id, variant.seed, repr(sorted(variant.params.items())))
+        key = variant.key
         if key not in self._tasks:
             if len(self._tasks) > 64:
                 self._tasks.clear()

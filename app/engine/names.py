@@ -13,7 +13,7 @@ from functools import cache
 
 from app.engine.errors import ParseError, UnknownName
 from app.engine.scope import Scope
-from app.engine.syntax import Index, Name, Node, Num, Sum
+from app.engine.syntax import Index, Name, Node, Num, Sum, child_fields
 
 ALIASES = {"eps": "epsilon", "lam": "lambda", "lmbda": "lambda"}
 _FAMILY_MEMBER = re.compile(r"^([A-Za-z]+?)_?(\d+|[a-z])$")
@@ -39,7 +39,8 @@ def resolve(node: Node, scope: Scope, bound: frozenset[str] = frozenset()) -> No
             hi=resolve(node.hi, scope, bound),
         )
     changes = {}
-    for key, value in vars(node).items():
+    for key in child_fields(type(node)):
+        value = getattr(node, key)
         if isinstance(value, Node):
             new: object = resolve(value, scope, bound)
         elif isinstance(value, tuple):

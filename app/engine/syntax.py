@@ -15,13 +15,20 @@ class Node:
     start: int = field(default=0, kw_only=True, compare=False)
     end: int = field(default=0, kw_only=True, compare=False)
 
-    def children(self) -> Iterator[Node]:
-        for name in _child_fields(type(self)):
-            value = getattr(self, name)
-            if isinstance(value, Node):
-                yield value
-            elif isinstance(value, tuple):
-                yield from (v for v in value if isinstance(v, Node))
+    def children(self) -> tuple[Node, ...]:
+        """The direct sub-trees, computed once per node (trees are immutable)."""
+        kids: tuple[Node, ...] | None = self.__dict__.get("_children")
+        if kids is None:
+            found: list[Node] = []
+            for name in child_fields(type(self)):
+                value = getattr(self, name)
+                if isinstance(value, Node):
+                    found.append(value)
+                elif isinstance(value, tuple):
+                    found.extend(v for v in value if isinstance(v, Node))
+            kids = tuple(found)
+            object.__setattr__(self, "_children", kids)
+        return kids
 
     def walk(self) -> Iterator[Node]:
         """This node and every node below it, depth first (iterative: no generator per level)."""
@@ -29,11 +36,11 @@ class Node:
         while stack:
             node = stack.pop()
             yield node
-            stack.extend(reversed(tuple(node.children())))
+            stack.extend(reversed(node.children()))
 
 
 @cache
-def _child_fields(cls: type[Node]) -> tuple[str, ...]:
+def child_fields(cls: type[Node]) -> tuple[str, ...]:
     """The fields that may hold sub-trees (dataclasses.fields is too slow to ask on every visit)."""
     return tuple(f.name for f in fields(cls) if f.name not in ("start", "end"))
 

@@ -7,15 +7,45 @@ caller reports it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 
 from app.bank.models import ProblemSpec
 from app.checking import Checker
-from app.engine.verdict import Verdict
+from app.engine.verdict import Status, Verdict
 from app.kinds import Answer
+from app.storage.api_keys import attempts_by_key
+from app.storage.models import Attempt
 from app.storage.repository import PartSummary, Repository
+
+ATTEMPT_KEY_LENGTH = 100  # the length of Attempt.idempotency_key
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What one submission got: the variant it was checked at and a verdict per part checked (or refused)."""
+
+    seed: int
+    verdicts: dict[str, Verdict]
+
+
+def part_key(idempotency_key: str, part_id: str) -> str:
+    """The key of one part's attempt under a request's key: `key:part` (the part hashed if that is too long)."""
+    derived = f"{idempotency_key}:{part_id}"
+    if len(derived) <= ATTEMPT_KEY_LENGTH:
+        return derived
+    return f"{idempotency_key}:#{hashlib.blake2b(part_id.encode(), digest_size=12).hexdigest()}"
+
+
+def stored_verdict(attempt: Attempt) -> Verdict:
+    status: Status = attempt.status  # type: ignore[assignment]  # the table's check constraint
+    return Verdict(
+        status=status, score=attempt.score, feedback=attempt.feedback, reason=attempt.reason,
+        latex=attempt.latex, position=attempt.position,
+    )  # fmt: skip
 
 
 def attempts_left(max_attempts: int | None, summary: PartSummary | None) -> int | None:
@@ -40,15 +70,49 @@ class Practice:
     def __init__(self, repo: Repository, checker: Checker) -> None:
         self.repo, self.checker = repo, checker
 
-    async def submit(self, learner_id: str, problem: ProblemSpec, answers: Mapping[str, Answer]) -> dict[str, Verdict]:
-        """Check and record the answered parts at the learner's current variant."""
+    async def submit(
+        self,
+        learner_id: str,
+        problem: ProblemSpec,
+        answers: Mapping[str, Answer],
+        *,
+        seed: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Verdict]:
+        """Check and record the answered parts at the learner's current variant (or at `seed`)."""
+        submission = await self.record(learner_id, problem, answers, seed=seed, idempotency_key=idempotency_key)
+        return submission.verdicts
+
+    async def record(
+        self,
+        learner_id: str,
+        problem: ProblemSpec,
+        answers: Mapping[str, Answer],
+        *,
+        seed: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Submission:
+        """Check and record the answered parts; blank answers are skipped.
+
+        With `idempotency_key`, each part's attempt is stored under `part_key(key, part)`: a retried submission
+        finds the attempts already stored under the key and returns their verdicts, at their variant, without
+        checking or counting again, and two identical submissions at once store one attempt per part.
+        """
         await run_in_threadpool(self.repo.get_or_create_learner, learner_id)
-        seed = await run_in_threadpool(self.repo.seed_for, learner_id, problem.id)
+        keys = {pid: part_key(idempotency_key, pid) for pid in answers} if idempotency_key else {}
+        earlier = await run_in_threadpool(attempts_by_key, self.repo.session, learner_id, keys.values()) if keys else {}
+        if earlier:
+            seed = next(iter(earlier.values())).seed
+        elif seed is None:
+            seed = await run_in_threadpool(self.repo.seed_for, learner_id, problem.id)
         summaries = await run_in_threadpool(self.repo.part_summaries, learner_id, problem.id, seed)
         await run_in_threadpool(self.repo.release)
         verdicts: dict[str, Verdict] = {}
         to_check: dict[str, Answer] = {}
         for part_id, answer in answers.items():
+            if part_id in keys and (done := earlier.get(keys[part_id])) is not None:
+                verdicts[part_id] = stored_verdict(done)
+                continue
             left = attempts_left(problem.part(part_id).max_attempts, summaries.get(part_id))
             if left == 0:
                 verdicts[part_id] = Verdict.invalid("You have used every attempt for this part.", "no_attempts")
@@ -56,9 +120,10 @@ class Practice:
                 to_check[part_id] = answer
         checked = await self.checker.check(problem, to_check, seed)
         for part_id, verdict in checked.items():
-            await run_in_threadpool(
+            attempt = await run_in_threadpool(
                 self.repo.record_attempt, learner_id, problem.id, part_id, seed, to_check[part_id], verdict,
-                verdict.status != "invalid",
+                verdict.status != "invalid", keys.get(part_id),
             )  # fmt: skip
-        verdicts.update(checked)
-        return verdicts
+            # Under a key, the attempt that stands may be a concurrent duplicate's: report that one.
+            verdicts[part_id] = stored_verdict(attempt) if part_id in keys else verdict
+        return Submission(seed, verdicts)

@@ -31,7 +31,37 @@ class Settings(BaseSettings):
     static_dir: Path = Field(Path("static"), description="Scripts, styles, fonts and KaTeX, served at /static.")
     secure_cookies: bool = Field(False, description="Mark cookies Secure (set behind HTTPS).")
     # -- REST API settings --
+    api_rate_per_minute: float = Field(
+        120, gt=0, le=100_000, description="Requests per minute an API key may sustain (token bucket refill)."
+    )
+    api_rate_burst: int = Field(30, ge=1, le=100_000, description="Requests an API key may make at once.")
+    redis_url: str | None = Field(
+        None, description="Redis shared by every app process for the API keys' rate limits; unset: per process."
+    )
     # -- LTI settings --
+    lti_platforms_file: Path | None = Field(
+        None, description="TOML or YAML file of LTI 1.3 platforms (issuer, client id, deployments, endpoints)."
+    )
+    lti_tool_url: str | None = Field(
+        None, description="Public https base URL of this tool for LTI (default: from the request)."
+    )
+    lti_grade_policy: str = Field(
+        "best", pattern="^(best|latest)$", description="Which attempt of each part counts in LMS grades."
+    )
+    lti_set_grade_policies: dict[str, str] = Field(
+        default_factory=dict, description='Per problem set policy, JSON: {"set-id": "latest"}.'
+    )
+    lti_clock_leeway: int = Field(30, ge=0, le=300, description="Seconds of clock skew allowed on LTI tokens.")
+    lti_state_ttl: int = Field(600, ge=30, le=3600, description="Seconds between LTI login and launch.")
+    lti_key_grace_hours: float = Field(
+        72, ge=0, description="Hours a rotated-out tool key stays in /lti/jwks for platforms' caches."
+    )
+    lti_jwks_cache_seconds: int = Field(3600, ge=0, description="How long platforms' public keys are cached.")
+    lti_http_timeout: float = Field(10, gt=0, le=120, description="Seconds per request to an LMS.")
+    lti_outbox_poll_seconds: float = Field(
+        30, ge=0, le=3600, description="Grade outbox drain interval (also woken after each attempt); 0: off."
+    )
+    lti_outbox_max_tries: int = Field(12, ge=1, le=100, description="Tries of a grade post before it fails.")
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

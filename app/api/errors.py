@@ -22,6 +22,16 @@ class ProblemDetails(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
+class ApiError(StarletteHTTPException):
+    """An HTTP error of a documented kind: `type` (a URI) names it for programs, `title` for people."""
+
+    def __init__(
+        self, status_code: int, type_: str, title: str, detail: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(status_code, detail, headers)
+        self.type, self.title = type_, title
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -29,14 +39,20 @@ def problem_response(
     detail: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    type_: str = "about:blank",
 ) -> JSONResponse:
-    body = ProblemDetails(title=title, status=status, detail=detail, instance=request.url.path, errors=errors)
+    body = ProblemDetails(
+        type=type_, title=title, status=status, detail=detail, instance=request.url.path, errors=errors
+    )
     return JSONResponse(body.model_dump(exclude_none=True), status, headers=headers, media_type=PROBLEM_JSON)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, ApiError):
+            status, headers = exc.status_code, exc.headers
+            return problem_response(request, status, exc.title, exc.detail, headers=headers, type_=exc.type)
         title = {404: "Not Found", 405: "Method Not Allowed", 401: "Unauthorized", 403: "Forbidden"}.get(
             exc.status_code, "Error"
         )

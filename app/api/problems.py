@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 
+from app.api.auth import OPEN, OPTIONAL_KEY, allow_anonymous, problem_doc
 from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.api.schemas import (
     CheckRequest,
@@ -15,7 +16,10 @@ from app.api.schemas import (
 )
 from app.bank.grading import total_score
 
-router = APIRouter(prefix="/api/v1", tags=["problems"])
+# Open to the students' browsers; a key sent along must be valid (and hold `check` to check or preview).
+router = APIRouter(prefix="/api/v1", tags=["problems"], responses=OPEN, dependencies=[Depends(allow_anonymous())])
+CHECK_SCOPE = [Depends(allow_anonymous("check"))]
+CHECK_ERRORS = {403: problem_doc("The key sent lacks the scope `check`."), 404: problem_doc("No such problem or part.")}
 
 
 def summary(problem) -> ProblemSummary:  # type: ignore[no-untyped-def]
@@ -23,13 +27,16 @@ def summary(problem) -> ProblemSummary:  # type: ignore[no-untyped-def]
     return ProblemSummary(id=problem.id, title=problem.title, set=problem.set, parts=parts)
 
 
-@router.get("/problems", response_model=list[ProblemSummary])
+@router.get("/problems", response_model=list[ProblemSummary], openapi_extra=OPTIONAL_KEY)
 def list_problems(bank: BankDep) -> list[ProblemSummary]:
     """Every problem with its parts (ids, exam labels, kinds)."""
     return [summary(problem) for problem in bank]
 
 
-@router.post("/problems/{problem_id}/check", response_model=CheckResponse)
+@router.post(
+    "/problems/{problem_id}/check", response_model=CheckResponse, dependencies=CHECK_SCOPE, responses=CHECK_ERRORS,
+    openapi_extra=OPTIONAL_KEY,
+)
 async def check_answers(problem: ProblemDep, body: CheckRequest, checker: CheckerDep) -> CheckResponse:
     """Grade answers without recording them: per part correct / incorrect / invalid, with feedback."""
     known = {part.id for part in problem.parts}
@@ -47,7 +54,10 @@ async def check_answers(problem: ProblemDep, body: CheckRequest, checker: Checke
     )
 
 
-@router.post("/preview", response_model=PreviewResponse)
+@router.post(
+    "/preview", response_model=PreviewResponse, dependencies=CHECK_SCOPE, responses=CHECK_ERRORS,
+    openapi_extra=OPTIONAL_KEY,
+)
 async def preview_expression(body: PreviewRequest, bank: BankDep, checker: CheckerDep) -> PreviewResponse:
     """How an expression answer is read, as the student types: LaTeX and shape, or the error and its position."""
     problem = bank.problems.get(body.problem_id)

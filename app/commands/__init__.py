@@ -4,8 +4,9 @@ write its module and list it in COMMAND_MODULES."""
 
 COMMAND_MODULES = [
     "app.commands.bank",
-    # -- REST API key commands --
+    "app.commands.keys",
     # -- LTI platform commands --
+    "app.commands.lti",
     # -- export commands --
     "app.commands.export",
 ]

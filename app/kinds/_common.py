@@ -122,7 +122,7 @@ def read_id(raw: Any, known: Sequence[str], what: str) -> str:
 def read_integer(raw: Any) -> int:
     """A whole number: an int, an integral float, or text such as `140`, `-3`, `1,400` (digits grouped by three)."""
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise FormatError("Enter a whole number, e.g. 140.")
+        raise FormatError("Enter a whole number, in digits.")
     if isinstance(raw, float):
         if not math.isfinite(raw) or not raw.is_integer():
             raise FormatError(f"Enter a whole number: {raw:g} is not one.")
@@ -140,7 +140,7 @@ def read_integer(raw: Any) -> int:
         raise FormatError(f"Enter a whole number: `{text}` is not one.")
     if _BAD_GROUPS.fullmatch(text):
         raise FormatError("Group digits in threes, as in 1,400, or leave the commas out.")
-    raise FormatError("Enter a whole number, e.g. 140.")
+    raise FormatError("Enter a whole number, in digits.")
 
 
 def read_number(raw: Any) -> float:

@@ -77,7 +77,7 @@ class ExpressionPart(PartBase):
 
     def check(self, answer: Answer, variant: Variant) -> Verdict:
         if not isinstance(answer, str):
-            return Verdict.invalid("Type your answer as a formula, e.g. delta_b1 @ x.T.", "format")
+            return Verdict.invalid("Type your answer as a formula in the question's names.", "format")
         return check_expression(self.task(variant), answer, variant.seed)
 
     def reference_answer(self, variant: Variant) -> Answer:

@@ -52,7 +52,8 @@ class LearnerCookieMiddleware(BaseHTTPMiddleware):
         fresh = learner_id is None
         request.state.learner_id = learner_id or uuid.uuid4().hex
         response = await call_next(request)
-        if fresh and not request.url.path.startswith(("/static/", "/api/")):
+        # /lti/ routes set (or deliberately do not set) the cookie themselves: an LTI launch signs in its learner.
+        if fresh and not request.url.path.startswith(("/static/", "/api/", "/lti/")):
             response.set_cookie(
                 LEARNER_COOKIE, self.signer.sign_learner(request.state.learner_id), max_age=ONE_YEAR,
                 httponly=True, samesite="lax", secure=self.secure,

@@ -72,7 +72,9 @@ async def submit(
     if not part_ids:
         raise HTTPException(422, f"No part {target!r} in this problem.")
     answers = answers_from_form(form, part_ids)
-    await Practice(repo, checker).submit(learner, problem, answers)
+    verdicts = await Practice(repo, checker).submit(learner, problem, answers)
+    for hook in getattr(request.app.state, "after_submit", ()):  # e.g. LTI grade passback (app/lti/web.py)
+        await hook(learner, problem, verdicts)
     return back_to(problem.id, f"part-{target}" if target != "*" else "")
 
 

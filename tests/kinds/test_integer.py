@@ -8,7 +8,7 @@ from app.kinds.base import Variant
 from app.kinds.integer import IntegerPart
 
 NO_BIAS = "Each filter also has a bias."
-WHOLE = "Enter a whole number, e.g. 140."
+WHOLE = "Enter a whole number, in digits."
 
 
 @pytest.fixture

@@ -1,0 +1,227 @@
+"""The LTI endpoints: `/lti/login` (OIDC initiation), `/lti/launch` (launch and deep linking requests),
+`/lti/jwks` (the tool's public keys), `/lti/deep-link` (the picker's answer), `/lti/open/{ticket}` (continue in a
+new window when the frame cannot keep cookies) and `/lti/cookie-check`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.api.deps import BankDep
+from app.lti import deep_linking, keys, oidc, store
+from app.lti.claims import DEEP_LINKING_REQUEST
+from app.lti.errors import LtiError, bad_request
+from app.lti.grades import target_points
+from app.lti.launch import VerifiedLaunch, consume, verify
+from app.lti.service import LtiService
+from app.storage.repository import Repository
+from app.web.deps import render
+from app.web.identity import INSTRUCTOR_COOKIE, LEARNER_COOKIE, ONE_YEAR
+
+router = APIRouter(prefix="/lti", include_in_schema=False)
+OPEN_TICKET_LIFETIME = 120  # seconds to click "open in a new window"
+INSTRUCTOR_COOKIE_AGE = 12 * 3600
+
+
+def get_service(request: Request) -> LtiService:
+    return request.app.state.lti
+
+
+ServiceDep = Annotated[LtiService, Depends(get_service)]
+
+
+def set_cookie(response: Response, key: str, value: str, *, partitioned: bool, **options: Any) -> None:
+    """`response.set_cookie`, with the `Partitioned` attribute (CHIPS) added by hand: Starlette sets it only on
+    Python 3.14 and later."""
+    response.set_cookie(key, value, **options)
+    if partitioned:
+        name, header = response.raw_headers[-1]
+        assert name == b"set-cookie"
+        response.raw_headers[-1] = (name, header + b"; Partitioned")
+
+
+def set_identity(response: Response, request: Request, learner_id: str, instructor: bool, framed: bool) -> None:
+    """The signed learner (and instructor) cookies of app.web.identity. In a frame the LMS page is another site:
+    only `SameSite=None; Secure` cookies are sent back, `Partitioned` (CHIPS) keeps them where third-party
+    cookies are otherwise blocked. A top-level window (the new-window fallback) gets ordinary first-party ones."""
+    signer = request.app.state.signer
+    secure = framed or request.app.state.settings.secure_cookies or request.url.scheme == "https"
+    options: dict[str, Any] = {"httponly": True, "secure": secure, "samesite": "none" if framed else "lax"}
+    set_cookie(
+        response, LEARNER_COOKIE, signer.sign_learner(learner_id), max_age=ONE_YEAR, partitioned=framed, **options
+    )
+    if instructor:
+        age = INSTRUCTOR_COOKIE_AGE
+        set_cookie(response, INSTRUCTOR_COOKIE, signer.sign_instructor(), max_age=age, partitioned=framed, **options)
+
+
+@router.api_route("/login", methods=["GET", "POST"])
+async def login(request: Request, lti: ServiceDep) -> Response:
+    params = {k: str(v) for k, v in request.query_params.items()}
+    if request.method == "POST":
+        params.update({k: str(v) for k, v in (await request.form()).items()})
+    redirect_uri = lti.tool_url(request) + "/lti/launch"
+    ttl = lti.settings.lti_state_ttl
+
+    def start() -> oidc.Login:
+        with lti.sessions() as session:
+            return oidc.start(session, params, redirect_uri, lti.clock(), ttl)
+
+    started = await run_in_threadpool(start)
+    response = RedirectResponse(started.redirect_url, status_code=302)
+    cookie = oidc.state_cookie(started.state)
+    set_cookie(response, cookie, "1", max_age=ttl, httponly=True, secure=True, samesite="none", partitioned=True)
+    return response
+
+
+@router.post("/launch")
+async def launch(request: Request, lti: ServiceDep, bank: BankDep) -> Response:
+    form = await request.form()
+    state = str(form.get("state", ""))
+    verified = await verify(lti, str(form.get("id_token", "")), state, oidc.state_cookie(state) in request.cookies)
+    if verified.claims.message_type == DEEP_LINKING_REQUEST:
+        response = await _picker(request, lti, bank, verified)
+    else:
+        response = await _resource_link(request, lti, bank, verified)
+    if oidc.state_cookie(state) in request.cookies:
+        set_cookie(
+            response, oidc.state_cookie(state), "", max_age=0, secure=True, httponly=True, samesite="none",
+            partitioned=True,
+        )  # fmt: skip
+    return response
+
+
+async def _resource_link(request: Request, lti: ServiceDep, bank: BankDep, verified: VerifiedLaunch) -> Response:
+    claims = verified.claims
+    target, instructor = claims.target(), claims.is_instructor
+    if target is not None and not target_points(bank, *target):
+        raise LtiError(
+            404, "unknown-target", "This link opens nothing in the problem bank",
+            f"There is no {target[0]} {target[1]!r} (any more). Ask the instructor to link the activity again.",
+        )  # fmt: skip
+    if target is None and not instructor:
+        raise LtiError(
+            400, "no-target", "This link does not say what to open",
+            "It has no custom parameter quiz_set or quiz_problem and its target link is not /sets/<set> or "
+            "/problems/<id>. Ask the instructor to add it again with the tool's picker (deep linking).",
+        )  # fmt: skip
+    if instructor:
+        destination = "/instructor/lti" + (f"?target={quote(':'.join(target))}" if target else "")
+    else:
+        assert target is not None
+        destination = f"/{'sets' if target[0] == 'set' else 'problems'}/{quote(target[1])}"
+
+    def begin() -> tuple[str, str]:
+        consume(lti, verified.state)
+        now = lti.clock()
+        with lti.sessions() as session:
+            learner = Repository(session).learner_by_lti(claims.issuer, claims.subject)
+            assert learner is not None
+            if claims.name and not learner.display_name:
+                learner.display_name = claims.name[:200]
+                session.commit()
+            if target is not None and not instructor:  # instructors' own tries are not graded
+                store.record_launch(session, learner.id, verified.deployment.id, claims, target, now)
+            payload = {"learner_id": learner.id, "instructor": instructor, "destination": destination}
+            return learner.id, store.issue_ticket(session, "open", payload, now, OPEN_TICKET_LIFETIME)
+
+    learner_id, ticket = await run_in_threadpool(begin)
+    if verified.cookie_seen:  # the frame kept the login's cookie: it will keep ours
+        response: Response = RedirectResponse(destination, status_code=303)
+    else:
+        context = {"destination": destination, "open_url": f"/lti/open/{ticket}", "instructor": instructor}
+        response = render(request, "lti/launch.html", context)
+    set_identity(response, request, learner_id, instructor, framed=True)
+    return response
+
+
+async def _picker(request: Request, lti: ServiceDep, bank: BankDep, verified: VerifiedLaunch) -> Response:
+    claims = verified.claims
+    if not claims.is_instructor:
+        raise LtiError(403, "not-instructor", "Only instructors can add activities", "Your role in this course is not "
+                       "an instructor's, so the tool's picker is not available to you.")  # fmt: skip
+    settings = claims.deep_linking or {}
+    accepted = settings.get("accept_types")
+    if isinstance(accepted, list) and "ltiResourceLink" not in accepted:
+        raise bad_request(f"The LMS accepts only {', '.join(map(str, accepted))} here, not LTI links.")
+    payload = {
+        "issuer": verified.platform.issuer, "client_id": verified.platform.client_id,
+        "deployment_id": claims.deployment_id, "return_url": settings["deep_link_return_url"],
+        "data": settings.get("data"), "accept_multiple": bool(settings.get("accept_multiple", False)),
+    }  # fmt: skip
+
+    def begin() -> str:
+        consume(lti, verified.state)
+        with lti.sessions() as session:
+            return store.issue_ticket(session, "deep_link", payload, lti.clock(), deep_linking.TICKET_LIFETIME)
+
+    ticket = await run_in_threadpool(begin)
+    context = {"catalogue": deep_linking.catalogue(bank), "ticket": ticket, "multiple": payload["accept_multiple"]}
+    return render(request, "lti/deep_link.html", context)
+
+
+@router.post("/deep-link")
+async def deep_link_response(request: Request, lti: ServiceDep, bank: BankDep) -> Response:
+    """The picker's choice → an LtiDeepLinkingResponse JWT, auto-posted to the platform."""
+    form = await request.form()
+    ticket = str(form.get("ticket", ""))
+    values = [] if "cancel" in form else [str(v) for v in form.getlist("item")]
+
+    def redeem() -> dict[str, Any] | None:
+        with lti.sessions() as session:
+            return store.redeem_ticket(session, ticket, "deep_link", lti.clock())
+
+    payload = await run_in_threadpool(redeem)
+    if payload is None:
+        raise LtiError(410, "expired-ticket", "This selection has expired or was already sent",
+                       "Open the tool's picker again from your course.")  # fmt: skip
+    choices = deep_linking.choose(bank, values, payload["accept_multiple"])
+    launch_url = lti.tool_url(request) + "/lti/launch"
+    items = [deep_linking.content_item(choice, launch_url) for choice in choices]
+    claims = deep_linking.response_claims(
+        issuer=payload["issuer"], client_id=payload["client_id"], deployment_id=payload["deployment_id"],
+        data=payload["data"], items=items, now=lti.clock(),
+    )  # fmt: skip
+
+    def sign() -> str:
+        with lti.sessions() as session:
+            return keys.sign(session, claims, lti.clock())
+
+    token = await run_in_threadpool(sign)
+    return render(request, "lti/autopost.html", {"action": payload["return_url"], "fields": {"JWT": token}})
+
+
+@router.get("/open/{ticket}")
+async def open_in_window(ticket: str, request: Request, lti: ServiceDep) -> Response:
+    """The new-window fallback: a single-use, short-lived ticket from the launch page sets first-party cookies."""
+
+    def redeem() -> dict[str, Any] | None:
+        with lti.sessions() as session:
+            return store.redeem_ticket(session, ticket, "open", lti.clock())
+
+    payload = await run_in_threadpool(redeem)
+    if payload is None:
+        raise LtiError(410, "expired-ticket", "This link has expired or was already used",
+                       "Open the activity again from your course.")  # fmt: skip
+    response = RedirectResponse(payload["destination"], status_code=303)
+    set_identity(response, request, payload["learner_id"], payload["instructor"], framed=False)
+    return response
+
+
+@router.get("/cookie-check")
+def cookie_check(request: Request) -> Response:
+    """Whether this browsing context sends the learner cookie back (the launch page asks, to continue or not)."""
+    ok = request.app.state.signer.learner(request.cookies.get(LEARNER_COOKIE)) is not None
+    return JSONResponse({"cookies": ok}, headers={"cache-control": "no-store"})
+
+
+@router.get("/jwks")
+def jwks(lti: ServiceDep) -> Response:
+    """The tool's public keys (the signing key and those in their grace period); never a private key."""
+    with lti.sessions() as session:
+        document = keys.jwks(session, lti.clock(), lti.key_grace)
+    return JSONResponse(document, headers={"cache-control": "public, max-age=3600"})

@@ -1,0 +1,110 @@
+"""Token buckets, in memory and in the real Redis at 127.0.0.1:6379 (QUIZ_TEST_REDIS_URL; "" skips), with injected
+clocks: no test sleeps."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from app.api.ratelimit import Decision, MemoryBuckets, RateLimiter, RedisBuckets, make_limiter
+from app.settings import Settings
+
+REDIS_URL = os.environ.get("QUIZ_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=["memory", "redis"])
+def bucket(request: pytest.FixtureRequest) -> Iterator[tuple[RateLimiter, FakeClock]]:
+    """60 a minute (one a second), bursts of 3."""
+    clock = FakeClock()
+    if request.param == "memory":
+        yield MemoryBuckets(per_minute=60, burst=3, clock=clock), clock
+        return
+    if not REDIS_URL:
+        pytest.skip("QUIZ_TEST_REDIS_URL is empty")
+    limiter = RedisBuckets(REDIS_URL, per_minute=60, burst=3, clock=clock, namespace=f"test:{uuid.uuid4().hex}")
+    try:
+        limiter.client.ping()
+    except Exception as error:  # pragma: no cover - the machine provides Redis
+        limiter.close()
+        pytest.fail(f"Redis is not reachable at {REDIS_URL}: {error}")
+    yield limiter, clock
+    limiter.client.delete(*limiter.client.keys(f"{limiter.namespace}:*") or ["-"])
+    limiter.close()
+
+
+def test_a_burst_then_one_request_per_refill(bucket: tuple[RateLimiter, FakeClock]) -> None:
+    limiter, clock = bucket
+    assert [limiter.acquire("k") for _ in range(3)] == [Decision(True, 2), Decision(True, 1), Decision(True, 0)]
+    refused = limiter.acquire("k")
+    assert (refused.allowed, refused.retry_after_header) == (False, "1")
+    assert refused.retry_after == pytest.approx(1.0)
+    clock.now += 0.25
+    assert limiter.acquire("k").retry_after == pytest.approx(0.75)  # refused requests take nothing
+    clock.now += 0.75
+    assert limiter.acquire("k").allowed
+    assert not limiter.acquire("k").allowed
+
+
+def test_keys_do_not_share_a_bucket_and_an_idle_bucket_fills_up_to_the_burst(
+    bucket: tuple[RateLimiter, FakeClock],
+) -> None:
+    limiter, clock = bucket
+    for _ in range(3):
+        limiter.acquire("a")
+    assert not limiter.acquire("a").allowed
+    assert limiter.acquire("b").allowed
+    clock.now += 3600
+    assert [limiter.acquire("a").allowed for _ in range(4)] == [True, True, True, False]
+
+
+def test_a_clock_running_behind_refills_nothing(bucket: tuple[RateLimiter, FakeClock]) -> None:
+    limiter, clock = bucket
+    for _ in range(3):
+        limiter.acquire("k")
+    clock.now -= 10  # another process's clock, a little behind
+    assert not limiter.acquire("k").allowed
+
+
+def test_redis_buckets_are_shared_between_processes() -> None:
+    if not REDIS_URL:
+        pytest.skip("QUIZ_TEST_REDIS_URL is empty")
+    clock, namespace = FakeClock(), f"test:{uuid.uuid4().hex}"
+    one, two = (RedisBuckets(REDIS_URL, 60, 2, clock=clock, namespace=namespace) for _ in range(2))
+    try:
+        assert one.acquire("k").allowed and two.acquire("k").allowed
+        assert not one.acquire("k").allowed and not two.acquire("k").allowed
+        assert one.client.ttl(f"{namespace}:k") == 3  # forgotten once full again (2 s) plus a second
+    finally:
+        one.client.delete(f"{namespace}:k")
+        one.close()
+        two.close()
+
+
+def test_an_unreachable_redis_lets_requests_through(caplog: pytest.LogCaptureFixture) -> None:
+    limiter = RedisBuckets("redis://127.0.0.1:1/0", per_minute=1, burst=1)
+    try:
+        assert [limiter.acquire("k").allowed for _ in range(3)] == [True, True, True]
+    finally:
+        limiter.close()
+    assert "rate limit not applied, Redis unavailable" in caplog.text
+
+
+def test_the_settings_choose_the_backend(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    memory = make_limiter(Settings(data_dir=tmp_path, api_rate_per_minute=10, api_rate_burst=4))
+    assert isinstance(memory, MemoryBuckets) and (memory.rate, memory.burst) == (10 / 60, 4)
+    shared = make_limiter(Settings(data_dir=tmp_path, redis_url="redis://127.0.0.1:6379/0"))
+    assert isinstance(shared, RedisBuckets)
+    shared.close()
+    with pytest.raises(ValueError, match="positive rate"):
+        MemoryBuckets(per_minute=0, burst=1)

@@ -1,0 +1,255 @@
+"""OIDC login and launch: the happy paths (learner, instructor, Canvas test student, two Canvas tenants), cookies
+in frames and the new-window fallback, and every rejection — which records nothing."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+import uuid
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from app.lti import claims as c
+from app.storage.lti import LtiLaunch
+from app.storage.models import Learner
+from tests.lti.conftest import MOODLE_LINEITEM, launch, login
+from tests.lti.platform import INSTRUCTOR, LEARNER, TEST_USER, FakePlatform, rsa_key
+
+SET = "c147-w23-midterm"
+PROBLEM = "c147-w23-1"
+
+
+def learners(app: FastAPI, sub: str) -> list[Learner]:
+    with app.state.session_factory() as session:
+        return list(session.scalars(select(Learner).where(Learner.lti_subject == sub)))
+
+
+def launches(app: FastAPI, learner_id: str) -> list[LtiLaunch]:
+    with app.state.session_factory() as session:
+        return list(session.scalars(select(LtiLaunch).where(LtiLaunch.learner_id == learner_id)))
+
+
+def cookie_header(response, name: str) -> str:  # type: ignore[no-untyped-def]
+    return next(h for h in response.headers.get_list("set-cookie") if h.startswith(name + "="))
+
+
+def test_login_sends_the_browser_to_the_platform_with_a_server_side_state(
+    browser: TestClient, moodle: FakePlatform
+) -> None:
+    response = browser.post(
+        "/lti/login", follow_redirects=False,
+        data={"iss": moodle.issuer, "login_hint": "42", "target_link_uri": "https://testserver/sets/x",
+              "lti_message_hint": "opaque", "client_id": moodle.client_id, "lti_deployment_id": "dep-1"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    location = response.headers["location"]
+    assert location.startswith("https://lms.test/auth?tenant=1&scope=openid&")  # the URL's own query is kept
+    sent = dict(re.findall(r"[?&]([^=&]+)=([^&]*)", location))
+    assert {k: sent[k] for k in ("response_type", "response_mode", "prompt", "client_id", "login_hint")} == {
+        "response_type": "id_token", "response_mode": "form_post", "prompt": "none", "client_id": moodle.client_id,
+        "login_hint": "42",
+    }  # fmt: skip
+    assert sent["redirect_uri"] == "https%3A%2F%2Ftestserver%2Flti%2Flaunch" and sent["lti_message_hint"] == "opaque"
+    assert len(sent["state"]) >= 40 and len(sent["nonce"]) >= 40 and sent["state"] != sent["nonce"]
+    cookie = cookie_header(response, f"quiz_lti_state_{sent['state']}")
+    assert all(flag in cookie for flag in ("HttpOnly", "SameSite=none", "Secure", "Partitioned"))
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"iss": "https://nobody.test"}, "not registered"),
+        ({"client_id": "not-ours"}, "not registered"),
+        ({"lti_deployment_id": "dep-unknown"}, "not registered with this tool"),
+        ({"login_hint": None}, "lacks login_hint"),
+    ],
+)
+def test_a_login_for_an_unknown_platform_or_deployment_is_refused(
+    browser: TestClient, moodle: FakePlatform, params: dict[str, str | None], message: str
+) -> None:
+    query = {"iss": moodle.issuer, "login_hint": "1", "target_link_uri": "https://testserver/lti/launch",
+             "client_id": moodle.client_id, **params}  # fmt: skip
+    response = browser.get("/lti/login", params={k: v for k, v in query.items() if v}, follow_redirects=False)
+    assert response.status_code in (400, 401) and message in html.unescape(response.text)
+
+
+def test_a_learner_launch_in_a_frame_without_cookies_offers_a_new_window(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform
+) -> None:
+    sub = uuid.uuid4().hex
+    ags = moodle.ags(MOODLE_LINEITEM)
+    response = launch(browser, moodle, sub=sub, **{c.CUSTOM: {c.CUSTOM_SET: SET}}, **ags)
+    assert response.status_code == 200
+    assert "Open in a new window" in response.text and f'href="/sets/{SET}"' in response.text
+    learner_cookie = cookie_header(response, "quiz_learner")
+    assert all(flag in learner_cookie for flag in ("HttpOnly", "SameSite=none", "Secure", "Partitioned"))
+    (learner,) = learners(lti_app, sub)
+    assert (learner.lti_issuer, learner.display_name) == (moodle.issuer, "A Student")
+    assert lti_app.state.signer.learner(browser.cookies["quiz_learner"]) == learner.id
+    (context,) = launches(lti_app, learner.id)
+    assert (context.target_kind, context.target_id, context.resource_link_id) == ("set", SET, "link-1")
+    assert (context.lineitem, context.context_id) == (MOODLE_LINEITEM, "course-1")
+    assert c.SCOPE_SCORE in context.ags_scopes.split()
+    # The page asks whether the frame kept the cookie: here it did (the test client keeps every cookie).
+    assert browser.get("/lti/cookie-check").json() == {"cookies": True}
+    assert TestClient(lti_app, base_url="https://testserver").get("/lti/cookie-check").json() == {"cookies": False}
+
+    open_url = re.search(r'href="(/lti/open/[^"]+)"', response.text)
+    assert open_url is not None
+    window = TestClient(lti_app, base_url="https://testserver")  # a new top-level window: no cookie yet
+    opened = window.get(open_url.group(1), follow_redirects=False)
+    assert (opened.status_code, opened.headers["location"]) == (303, f"/sets/{SET}")
+    assert "SameSite=lax" in cookie_header(opened, "quiz_learner")
+    assert lti_app.state.signer.learner(window.cookies["quiz_learner"]) == learner.id
+    assert window.get(open_url.group(1), follow_redirects=False).status_code == 410  # single use
+
+
+def test_when_the_frame_kept_the_state_cookie_the_launch_goes_straight_to_the_problem(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform
+) -> None:
+    sub = uuid.uuid4().hex
+    target = f"https://testserver/problems/{PROBLEM}"
+    response = launch(browser, moodle, keep_cookie=True, sub=sub, **{c.TARGET_LINK_URI: target})
+    assert (response.status_code, response.headers["location"]) == (303, f"/problems/{PROBLEM}")
+    assert not any(
+        h.startswith("quiz_lti_state_") and "Max-Age=0" not in h for h in response.headers.get_list("set-cookie")
+    )
+    page = browser.get(f"/problems/{PROBLEM}")
+    assert page.status_code == 200 and "set-cookie" not in page.headers  # the LTI learner's cookie is used
+    (learner,) = learners(lti_app, sub)
+    assert launches(lti_app, learner.id)[0].target_id == PROBLEM
+
+
+def test_an_instructor_launch_opens_the_instructor_view(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform
+) -> None:
+    sub = uuid.uuid4().hex
+    response = launch(
+        browser, moodle, keep_cookie=True, sub=sub, **{c.ROLES: [INSTRUCTOR], c.CUSTOM: {c.CUSTOM_PROBLEM: PROBLEM}}
+    )
+    assert response.headers["location"] == f"/instructor/lti?target=problem%3A{PROBLEM}"
+    assert "SameSite=none" in cookie_header(response, "quiz_instructor")
+    page = browser.get(response.headers["location"])
+    assert page.status_code == 200 and f"This link opens the problem {PROBLEM}" in page.text
+    (learner,) = learners(lti_app, sub)
+    assert launches(lti_app, learner.id) == []  # an instructor's own tries are not graded
+    assert TestClient(lti_app).get("/instructor/lti").status_code == 401
+
+
+def test_a_canvas_student_view_user_without_email_or_name_is_a_learner(
+    browser: TestClient, lti_app: FastAPI, canvas: FakePlatform
+) -> None:
+    sub = uuid.uuid4().hex
+    claims = {c.ROLES: [LEARNER, TEST_USER], "email": None, "name": None, c.CUSTOM: {c.CUSTOM_SET: SET}}
+    response = launch(browser, canvas, keep_cookie=True, sub=sub, **claims)
+    assert response.headers["location"] == f"/sets/{SET}"
+    (learner,) = learners(lti_app, sub)
+    assert learner.display_name is None and len(launches(lti_app, learner.id)) == 1
+    assert "quiz_instructor" not in browser.cookies
+
+
+def test_canvas_tenants_sharing_one_issuer_are_told_apart_by_client_id_and_deployment(
+    browser: TestClient, lti_app: FastAPI, canvas: FakePlatform, canvas_b: FakePlatform
+) -> None:
+    sub = uuid.uuid4().hex
+    assert launch(browser, canvas_b, sub=sub, **{c.CUSTOM: {c.CUSTOM_SET: SET}}).status_code == 200
+    refused = launch(browser, canvas_b, sub=uuid.uuid4().hex, **{c.DEPLOYMENT_ID: "a:1"})  # tenant A's deployment
+    assert refused.status_code == 401 and "is not registered with this tool" in html.unescape(refused.text)
+    ambiguous = browser.get("/lti/login", params={"iss": canvas.issuer, "login_hint": "1", "target_link_uri": "x"})
+    assert ambiguous.status_code == 400 and "must name client_id" in html.unescape(ambiguous.text)
+
+
+def test_a_new_platform_key_is_fetched_once_when_an_unknown_kid_arrives(
+    browser: TestClient, lti_app: FastAPI, d2l: FakePlatform
+) -> None:
+    link = {c.CUSTOM: {c.CUSTOM_SET: SET}}
+    assert launch(browser, d2l, **link).status_code == 200
+    fetches = len([k for k in d2l.calls if k.url.endswith("/jwks")])
+    d2l.rotate()
+    assert launch(browser, d2l, **link).status_code == 200
+    assert launch(browser, d2l, **link).status_code == 200
+    assert len([k for k in d2l.calls if k.url.endswith("/jwks")]) == fetches + 1
+
+
+def _expired() -> dict[str, int]:
+    return {"iat": int(time.time()) - 4000, "exp": int(time.time()) - 3600}
+
+
+REJECTIONS = [
+    ("expired", _expired, 401, "The launch token expired"),
+    ("wrong audience", lambda: {"aud": "another-tool"}, 401, "not this tool's client id"),
+    ("several audiences, no azp", lambda: {"aud": ["another-tool", "tool-client-1"]}, 401, "no azp"),
+    ("azp of another", lambda: {"aud": ["tool-client-1", "x"], "azp": "x"}, 401, "azp is 'x'"),
+    ("unknown deployment", lambda: {c.DEPLOYMENT_ID: "dep-nobody"}, 401, "is not registered with this tool"),
+    ("LTI 1.1 version", lambda: {c.VERSION: "1.1"}, 401, "Only LTI 1.3.0"),
+    ("other message", lambda: {c.MESSAGE_TYPE: "LtiSubmissionReviewRequest"}, 401, "not 'LtiSubmissionReviewRequest'"),
+    ("no resource link", lambda: {c.RESOURCE_LINK: None}, 400, "no resource_link id"),
+    ("unknown set", lambda: {c.CUSTOM: {c.CUSTOM_SET: "no-such-set"}}, 404, "There is no set 'no-such-set'"),
+    ("nothing to open", lambda: {}, 400, "does not say what to open"),
+]
+
+
+@pytest.mark.parametrize(("claims", "status", "message"), [r[1:] for r in REJECTIONS], ids=[r[0] for r in REJECTIONS])
+def test_a_bad_launch_is_refused_with_a_clear_page_and_records_nothing(
+    browser: TestClient,
+    lti_app: FastAPI,
+    moodle: FakePlatform,
+    claims,
+    status: int,
+    message: str,  # type: ignore[no-untyped-def]
+) -> None:
+    sub = uuid.uuid4().hex
+    response = launch(browser, moodle, sub=sub, **claims())
+    assert response.status_code == status and message in html.unescape(response.text), response.text
+    assert response.headers["content-type"].startswith("text/html") and "Nothing was recorded" in response.text
+    assert learners(lti_app, sub) == [] and "quiz_learner" not in browser.cookies
+
+
+def test_a_token_signed_by_another_key_is_refused(browser: TestClient, lti_app: FastAPI, moodle: FakePlatform) -> None:
+    sub = uuid.uuid4().hex
+    state, nonce = login(browser, moodle)
+    forged = moodle.id_token(nonce, key=rsa_key(), sub=sub)
+    response = browser.post(
+        "/lti/launch", data={"id_token": forged, "state": state}, headers={"accept": "application/json"}
+    )
+    assert response.status_code == 401 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "urn:quizzes:lti:bad-signature"
+    assert "does not verify" in response.json()["detail"] and learners(lti_app, sub) == []
+
+
+def test_a_replayed_launch_is_refused(browser: TestClient, lti_app: FastAPI, moodle: FakePlatform) -> None:
+    sub = uuid.uuid4().hex
+    state, nonce = login(browser, moodle)
+    token = moodle.id_token(nonce, sub=sub, **{c.CUSTOM: {c.CUSTOM_SET: SET}})
+    assert browser.post("/lti/launch", data={"id_token": token, "state": state}).status_code == 200
+    again = TestClient(lti_app, base_url="https://testserver").post(
+        "/lti/launch", data={"id_token": token, "state": state}
+    )
+    assert again.status_code == 401 and "already used" in html.unescape(again.text)
+    fresh_state, _ = login(browser, moodle)  # the same token with another login: its nonce is not that one
+    other = browser.post("/lti/launch", data={"id_token": token, "state": fresh_state})
+    assert other.status_code == 401 and "nonce is not the one" in html.unescape(other.text)
+    assert len(learners(lti_app, sub)) == 1
+
+
+def test_a_platform_whose_keys_cannot_be_fetched_gets_a_clear_error_and_nothing_is_recorded(
+    browser: TestClient, lti_app: FastAPI, down: FakePlatform
+) -> None:
+    sub = uuid.uuid4().hex
+    response = launch(browser, down, sub=sub, **{c.CUSTOM: {c.CUSTOM_SET: SET}})
+    assert response.status_code == 502
+    page = html.unescape(response.text)
+    assert "The LMS's signing keys could not be fetched" in page and "GET https://down.test/jwks answered 503" in page
+    assert learners(lti_app, sub) == []
+    with lti_app.state.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(LtiLaunch).where(LtiLaunch.subject == sub)) == 0
+
+
+def test_an_unknown_state_is_refused(browser: TestClient, moodle: FakePlatform) -> None:
+    token = moodle.id_token("whatever")
+    response = browser.post("/lti/launch", data={"id_token": token, "state": "made-up"})
+    assert response.status_code == 401 and "unknown state" in html.unescape(response.text)

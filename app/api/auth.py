@@ -177,7 +177,10 @@ def problem_doc(description: str, headers: dict[str, Any] | None = None) -> dict
 
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
 _CHALLENGE = {"WWW-Authenticate": {"description": '`Bearer realm="quizzes"`…', "schema": {"type": "string"}}}
-INVALID = {422: problem_doc("The body or parameters are invalid (`errors` lists each problem).")}
+INVALID = {
+    400: problem_doc("The body cannot be decoded (not UTF-8 JSON)."),
+    422: problem_doc("The body or parameters are invalid (`errors` lists each problem)."),
+}
 SECURED: dict[int | str, dict[str, Any]] = {
     401: problem_doc("No API key, or an unknown or revoked one.", _CHALLENGE),
     403: problem_doc("The key lacks the scope this endpoint needs.", _CHALLENGE),

@@ -53,9 +53,13 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, ApiError):
             status, headers = exc.status_code, exc.headers
             return problem_response(request, status, exc.title, exc.detail, headers=headers, type_=exc.type)
-        title = {404: "Not Found", 405: "Method Not Allowed", 401: "Unauthorized", 403: "Forbidden"}.get(
-            exc.status_code, "Error"
-        )
+        title = {
+            400: "Bad Request",
+            404: "Not Found",
+            405: "Method Not Allowed",
+            401: "Unauthorized",
+            403: "Forbidden",
+        }.get(exc.status_code, "Error")
         return problem_response(request, exc.status_code, title, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)

@@ -8,7 +8,7 @@ caller reports it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
@@ -66,9 +66,15 @@ def is_blank(answer: Answer) -> bool:
     return False
 
 
+AfterSubmit = Callable[[str, ProblemSpec, dict[str, Verdict]], Awaitable[None]]
+
+
 class Practice:
-    def __init__(self, repo: Repository, checker: Checker) -> None:
-        self.repo, self.checker = repo, checker
+    """`after_submit` hooks (e.g. LTI grade passback) run after answers are checked and recorded, whichever
+    door they came in through (the pages or the REST API)."""
+
+    def __init__(self, repo: Repository, checker: Checker, after_submit: Sequence[AfterSubmit] = ()) -> None:
+        self.repo, self.checker, self.after_submit = repo, checker, after_submit
 
     async def submit(
         self,
@@ -126,4 +132,7 @@ class Practice:
             )  # fmt: skip
             # Under a key, the attempt that stands may be a concurrent duplicate's: report that one.
             verdicts[part_id] = stored_verdict(attempt) if part_id in keys else verdict
+        if checked:
+            for hook in self.after_submit:
+                await hook(learner_id, problem, verdicts)
         return Submission(seed, verdicts)

@@ -19,7 +19,7 @@ import json
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -124,6 +124,7 @@ async def submit(
     bank: BankDep,
     checker: CheckerDep,
     repo: RepoDep,
+    request: Request,
 ) -> Response:
     """Check and record a learner's answers to one problem (each counts as an attempt). Scope: `submit`."""
     spec = bank.problems.get(body.problem_id)
@@ -145,7 +146,9 @@ async def submit(
         )
     if claim.response is not None:
         return _json(claim.response, replayed=True)
-    submission = await Practice(repo, checker).record(learner, spec, body.answers, seed=body.seed, idempotency_key=key)
+    hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
+    practice = Practice(repo, checker, hooks)
+    submission = await practice.record(learner, spec, body.answers, seed=body.seed, idempotency_key=key)
     summaries = await run_in_threadpool(repo.part_summaries, learner, spec.id, submission.seed)
     parts = {
         pid: PartResult(

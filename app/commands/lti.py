@@ -75,11 +75,11 @@ def _add(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from app.lti import store
-    from app.lti.config import PlatformConfig
+    from app.lti.config import DeploymentConfig, PlatformConfig
 
-    deployments = [{"id": d, "grade_policy": args.grade_policy} for d in args.deployments]
     fields = {k: getattr(args, k) for k in ("issuer", "client_id", "auth_login_url", "auth_token_url", "jwks_url")}
     try:
+        deployments = [DeploymentConfig(id=d, grade_policy=args.grade_policy) for d in args.deployments]
         config = PlatformConfig(name=args.name, token_audience=args.token_audience, deployments=deployments, **fields)
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())

@@ -51,7 +51,7 @@ async def overview(
             return outbox_store.rows(session), outbox_store.counts(session), store.all_platforms(session)
 
     rows, counts, platforms = await run_in_threadpool(load)
-    kind, _, target_id = target.partition(":")
+    kind, _colon, target_id = target.partition(":")
     opened = {"kind": kind, "id": target_id} if kind in ("set", "problem") and target_id else None
     context = {
         "rows": rows, "counts": counts, "platforms": platforms, "opened": opened, "csrf": _csrf(request),

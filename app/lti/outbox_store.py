@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -85,13 +85,13 @@ def claim_line_item(
     """(the known URL, False), or (None, True) when this worker may look the line item up (and create it), or
     (None, False) while another worker does."""
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(LtiLineItem.__table__)
+    table = cast(Table, LtiLineItem.__table__)
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     values = {"deployment_pk": deployment_pk, "resource_link_id": resource_link_id}
-    inserted = session.execute(
-        insert.values(**values, url=None, claimed_until=now + LEASE, created_at=now).on_conflict_do_nothing()
-    ).rowcount  # type: ignore[attr-defined]
+    claim = insert.values(**values, url=None, claimed_until=now + LEASE, created_at=now).on_conflict_do_nothing()
+    inserted = session.execute(claim.returning(table.c.id)).first() is not None  # rowcount is -1 on psycopg
     session.commit()
-    if inserted == 1:
+    if inserted:
         return None, True
     row = session.scalars(
         select(LtiLineItem)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ PURGE_AFTER = timedelta(days=1)  # expired states and tickets are kept a day: a 
 
 def _insert(session: Session, model: type[Any]) -> Any:
     dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model.__table__)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(cast(Table, model.__table__))
 
 
 # Registrations

@@ -72,9 +72,8 @@ async def submit(
     if not part_ids:
         raise HTTPException(422, f"No part {target!r} in this problem.")
     answers = answers_from_form(form, part_ids)
-    verdicts = await Practice(repo, checker).submit(learner, problem, answers)
-    for hook in getattr(request.app.state, "after_submit", ()):  # e.g. LTI grade passback (app/lti/web.py)
-        await hook(learner, problem, verdicts)
+    hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
+    await Practice(repo, checker, hooks).submit(learner, problem, answers)
     return back_to(problem.id, f"part-{target}" if target != "*" else "")
 
 
@@ -87,12 +86,9 @@ async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep) -
 
 
 @router.post("/problems/{problem_id}/hint")
-async def hint(
-    problem: ProblemDep, repo: RepoDep, learner: LearnerDep, part: Annotated[str, Form()]
-) -> Response:
+async def hint(problem: ProblemDep, repo: RepoDep, learner: LearnerDep, part: Annotated[str, Form()]) -> Response:
     if part not in {p.id for p in problem.parts}:
         raise HTTPException(422, f"No part {part!r} in this problem.")
     await run_in_threadpool(repo.get_or_create_learner, learner)
     await run_in_threadpool(repo.reveal_hint, learner, problem.id, part)
     return back_to(problem.id, f"part-{part}")
-

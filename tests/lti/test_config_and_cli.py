@@ -13,7 +13,7 @@ from app.lti import store
 from app.lti.claims import LaunchClaims
 from app.lti.config import PlatformFileError, load_platforms_file
 from app.lti.grades import Score, enqueue
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 from app.storage import Repository, make_engine, session_factory
 from app.storage.lti import LtiGradePost
 from tests.lti.conftest import NOW
@@ -136,3 +136,13 @@ def test_the_outbox_lists_failed_posts_and_queues_them_again(
     assert main(["lti", "outbox", "--retry-failed"]) == 0
     out = capsys.readouterr().out
     assert "Queued 1 failed post(s) again." in out and "pending: 1, failed: 0" in out
+
+
+def test_docs_lti_md_names_every_lti_setting_and_its_example_file_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "lti.md").read_text(encoding="utf-8")
+    settings = [name for name in Settings.model_fields if name.startswith("lti_")]
+    assert [name for name in settings if f"`QUIZ_{name.upper()}`" not in doc] == []
+    example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "platforms.toml").write_text(example, encoding="utf-8")
+    (canvas,) = load_platforms_file(tmp_path / "platforms.toml")
+    assert canvas.deployments[1].set_grade_policies == {"c147-w23-midterm": "best"}

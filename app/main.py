@@ -27,6 +27,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(engine)
+        if app.state.checker.pool.closed:  # a second run of the lifespan (tests) gets fresh workers
+            app.state.checker = Checker(settings)
         app.state.checker.start()
         try:
             yield

@@ -253,6 +253,11 @@ class WorkerPool:
         self.close()
 
     @property
+    def closed(self) -> bool:
+        """Whether `close()` has run; a closed pool cannot be started again."""
+        return self._closed
+
+    @property
     def alive(self) -> int:
         """Number of live worker processes, for health checks."""
         with self._cond:  # under the lock: a worker leaves ``_workers`` before anyone closes its process

@@ -3,6 +3,9 @@ every operation, no 5xx, and every response (status, content type, body) as the 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,24 +16,27 @@ from app.main import create_app
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(tempfile.mkdtemp(prefix="quizzes-fuzz-"))
 
-
-@pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The app itself; Schemathesis runs its lifespan (workers, migrations) around the generated requests."""
-    app = create_app(
+# The app itself: Schemathesis runs its lifespan (workers, migrations) around the generated requests.
+schema = schemathesis.openapi.from_asgi(
+    "/openapi.json",
+    create_app(
         Settings(
             problems_dir=ROOT / "problems",
             templates_dir=ROOT / "templates",
             static_dir=ROOT / "static",
-            data_dir=tmp_path_factory.mktemp("fuzz-data"),
+            data_dir=DATA,
             workers=2,
         )
-    )
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+    ),
+)
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+@pytest.fixture(scope="module", autouse=True)
+def _remove_the_data_folder() -> Iterator[None]:
+    yield
+    shutil.rmtree(DATA, ignore_errors=True)
 
 
 @schema.parametrize()

@@ -3,8 +3,6 @@ API keys made by the same code as `quizzes keys create`."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,17 +10,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.main import create_app
 from app.settings import Settings
-from app.storage import make_engine
 from app.storage.api_keys import create_key, key_by_prefix, revoke_key
 
 ROOT = Path(__file__).resolve().parents[2]
-POSTGRES_URL = os.environ.get("QUIZ_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 UNLIMITED = {"api_rate_per_minute": 100_000, "api_rate_burst": 100_000}  # the rate-limit tests set their own
 
 
@@ -47,28 +41,6 @@ class Api:
             key = key_by_prefix(session, token.split("_")[1])
             assert key is not None
             revoke_key(session, key)
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """The URL of a fresh PostgreSQL schema, dropped afterwards (as tests/storage/conftest.py does per test)."""
-    if not POSTGRES_URL:
-        pytest.skip("QUIZ_TEST_POSTGRES_URL is empty")
-    schema = f"t_{uuid.uuid4().hex}"
-    admin = make_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}")
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @contextmanager

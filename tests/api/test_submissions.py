@@ -17,7 +17,8 @@ from sqlalchemy import select, update
 
 from app.storage import Attempt, Learner, Repository
 from app.storage.api_keys import IdempotentRequest
-from tests.api.conftest import ROOT, Api, postgres_database, running_api
+from tests.api.conftest import ROOT, Api, running_api
+from tests.databases import postgres_database
 
 PROBLEM = "c147-w23-2"
 WRONG_W1, RIGHT_W1 = "x @ delta_b1.T", "delta_b1 @ x.T"

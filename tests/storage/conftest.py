@@ -6,18 +6,14 @@ to run the SQLite half only.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
 
 from app.storage import Repository, make_engine, migrate, session_factory
-
-POSTGRES_URL = os.environ.get("QUIZ_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from tests.databases import postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -26,24 +22,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'quizzes.sqlite3'}"  # make_engine creates `data/`
         return
-    if not POSTGRES_URL:
-        pytest.skip("QUIZ_TEST_POSTGRES_URL is empty")
-    schema = f"t_{uuid.uuid4().hex}"
-    admin = make_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error}")
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        # libpq's `options` reaches every connection, Alembic's included: tables land in the test's schema.
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

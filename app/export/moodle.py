@@ -34,7 +34,7 @@ from app.export.model import (
     checkbox_weights,
     moodle_fraction,
 )
-from app.export.xhtml import block, inline_html, inline_into, plain, to_string
+from app.export.xhtml import append_stem, block, inline_html, plain, to_string
 
 PENALTY = "0.3333333"  # Moodle's default penalty for each wrong try (used in interactive modes only)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -98,15 +98,7 @@ def _header(kind: str, question: Question) -> ET.Element:
     sub(sub(element, "name"), "text", text=stem.title)
     text = sub(element, "questiontext", {"format": "html"})
     body = ET.Element("div", {"class": "question"})
-    if stem.statement.strip():
-        body.append(block(stem.statement, "statement"))
-    for media in stem.figures:
-        figure = sub(body, "div", {"class": "figure"})
-        sub(figure, "img", {"src": f"@@PLUGINFILE@@/{media.filename}", "alt": media.alt})
-        if media.caption:
-            inline_into(sub(figure, "p", {"class": "caption"}), media.caption)
-    if stem.prompt.strip():
-        body.append(block(stem.prompt, "prompt"))
+    append_stem(body, stem.statement, stem.figures, stem.prompt, "@@PLUGINFILE@@/")
     sub(text, "text", text=to_string(body))
     for media in stem.figures:
         attributes = {"name": media.filename, "path": "/", "encoding": "base64"}

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from app.export._xml import number, sub, to_bytes
 from app.export.model import ChoiceQuestion, MatchingQuestion, Media, NumericQuestion, Question, checkbox_weights
-from app.export.xhtml import XHTML_TAGS, block, inline_into
+from app.export.xhtml import XHTML_TAGS, append_stem, inline_into
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -67,15 +67,7 @@ def item(question: Question) -> Item:
     interaction = _declare_response(root, question)
     outcomes(root, stem.points)
     body = sub(root, "itemBody")
-    if stem.statement.strip():
-        body.append(block(stem.statement, "statement"))
-    for media in stem.figures:
-        figure = sub(body, "div", {"class": "figure"})
-        sub(figure, "img", {"src": f"{MEDIA_DIR}/{media.filename}", "alt": media.alt})
-        if media.caption:
-            inline_into(sub(figure, "p", {"class": "caption"}), media.caption)
-    if stem.prompt.strip():
-        body.append(block(stem.prompt, "prompt"))
+    append_stem(body, stem.statement, stem.figures, stem.prompt, f"{MEDIA_DIR}/")
     _interaction(body, question)
     _response_processing(root, question)
     return Item(stem.identifier, interaction, stem.points, stem.figures, to_bytes(root, LEAVES))

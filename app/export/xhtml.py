@@ -123,3 +123,17 @@ def inline_html(text: str) -> str:
 def to_string(element: ET.Element) -> str:
     """Serialize an element (and its children) as XHTML text."""
     return ET.tostring(element, encoding="unicode", short_empty_elements=True)
+
+
+def append_stem(body: ET.Element, statement: str, figures: Sequence[Any], prompt: str, media_prefix: str) -> None:
+    """What every exported question shows before its interaction: the statement, the figures (images at
+    `media_prefix` + file name) and the prompt. Shared by the QTI items and the Moodle questions."""
+    if statement.strip():
+        body.append(block(statement, "statement"))
+    for media in figures:
+        figure = ET.SubElement(body, "div", {"class": "figure"})
+        ET.SubElement(figure, "img", {"src": f"{media_prefix}{media.filename}", "alt": media.alt})
+        if media.caption:
+            inline_into(ET.SubElement(figure, "p", {"class": "caption"}), media.caption)
+    if prompt.strip():
+        body.append(block(prompt, "prompt"))

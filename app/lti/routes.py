@@ -164,6 +164,16 @@ async def _picker(request: Request, lti: ServiceDep, bank: BankDep, verified: Ve
     return render(request, "lti/deep_link.html", context)
 
 
+async def _redeem(lti: LtiService, ticket: str, purpose: str) -> dict[str, Any] | None:
+    """Use up a single-use ticket (off the event loop); None when it is unknown, used or expired."""
+
+    def redeem() -> dict[str, Any] | None:
+        with lti.sessions() as session:
+            return store.redeem_ticket(session, ticket, purpose, lti.clock())
+
+    return await run_in_threadpool(redeem)
+
+
 @router.post("/deep-link")
 async def deep_link_response(request: Request, lti: ServiceDep, bank: BankDep) -> Response:
     """The picker's choice → an LtiDeepLinkingResponse JWT, auto-posted to the platform."""
@@ -171,11 +181,7 @@ async def deep_link_response(request: Request, lti: ServiceDep, bank: BankDep) -
     ticket = str(form.get("ticket", ""))
     values = [] if "cancel" in form else [str(v) for v in form.getlist("item")]
 
-    def redeem() -> dict[str, Any] | None:
-        with lti.sessions() as session:
-            return store.redeem_ticket(session, ticket, "deep_link", lti.clock())
-
-    payload = await run_in_threadpool(redeem)
+    payload = await _redeem(lti, ticket, "deep_link")
     if payload is None:
         raise LtiError(410, "expired-ticket", "This selection has expired or was already sent",
                        "Open the tool's picker again from your course.")  # fmt: skip
@@ -199,11 +205,7 @@ async def deep_link_response(request: Request, lti: ServiceDep, bank: BankDep) -
 async def open_in_window(ticket: str, request: Request, lti: ServiceDep) -> Response:
     """The new-window fallback: a single-use, short-lived ticket from the launch page sets first-party cookies."""
 
-    def redeem() -> dict[str, Any] | None:
-        with lti.sessions() as session:
-            return store.redeem_ticket(session, ticket, "open", lti.clock())
-
-    payload = await run_in_threadpool(redeem)
+    payload = await _redeem(lti, ticket, "open")
     if payload is None:
         raise LtiError(410, "expired-ticket", "This link has expired or was already used",
                        "Open the activity again from your course.")  # fmt: skip

@@ -149,9 +149,15 @@ _elementwise("floor", np.floor, _zero, lambda a: f"\\left\\lfloor {a[0]} \\right
              in_numbers=True, kink=True)  # fmt: skip
 _elementwise("ceil", np.ceil, _zero, lambda a: f"\\left\\lceil {a[0]} \\right\\rceil", sympy.ceiling,
              in_numbers=True, kink=True)  # fmt: skip
-# Half-way cases round up (2.5 → 3), as students learned it, not to even as np.round does.
-_elementwise("round", lambda x: np.floor(np.asarray(x) + 0.5) if isinstance(x, np.ndarray) else float(np.floor(x + 0.5)),
-             _zero, _op("round"), lambda x: sympy.floor(x + sympy.Rational(1, 2)), in_numbers=True, kink=True)  # fmt: skip
+
+
+def _round(x: Value) -> Value:
+    """Half-way cases round up (2.5 → 3), as students learned it, not to even as np.round does."""
+    return np.floor(x + 0.5) if isinstance(x, np.ndarray) else float(np.floor(x + 0.5))
+
+
+_elementwise("round", _round, _zero, _op("round"), lambda x: sympy.floor(x + sympy.Rational(1, 2)),
+             in_numbers=True, kink=True)  # fmt: skip
 
 
 # -- two arguments, entry by entry ----------------------------------------------------------------------------

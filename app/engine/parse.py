@@ -21,7 +21,8 @@ MAX_HEIGHT = 100
 SPECIAL_FORMS = frozenset({"odot"})  # syntax, not functions: odot(a, b) is a ⊙ b (sum(expr, k, lo, hi) too)
 INFINITY_NAMES = frozenset({"inf", "infty", "oo"})
 
-_INFIX = {">": 10, "<": 10, ">=": 10, "<=": 10, "==": 10, "!=": 10, "+": 20, "-": 20, "*": 30, "/": 30, "@": 30, "⊙": 30, "^": 50}
+_INFIX = {">": 10, "<": 10, ">=": 10, "<=": 10, "==": 10, "!=": 10, "+": 20, "-": 20, "*": 30, "/": 30, "@": 30,
+          "⊙": 30, "^": 50}  # fmt: skip
 _JUXT, _UNARY, _POSTFIX = 30, 40, 60
 
 

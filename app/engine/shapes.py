@@ -13,6 +13,7 @@ from app.engine.functions import FUNCTIONS, ShapeRuleError
 from app.engine.scope import Scope, Shape, describe_shape, normalize_shape
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
 
+
 def infer_shape(node: Node, scope: Scope, text: str = "", bound: frozenset[str] = frozenset()) -> Shape:
     """The shape of a resolved tree, or ShapeError naming the operands that do not fit."""
     return _Inference(scope, text).shape(node, bound)

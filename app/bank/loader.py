@@ -55,9 +55,7 @@ class Bank:
 
 
 def problem_files(root: Path) -> list[Path]:
-    return (
-        sorted(p for p in root.rglob("*.y*ml") if p.suffix in (".yaml", ".yml")) if root.is_dir() else [root]
-    )
+    return sorted(p for p in root.rglob("*.y*ml") if p.suffix in (".yaml", ".yml")) if root.is_dir() else [root]
 
 
 def load_bank(root: Path) -> Bank:
@@ -72,9 +70,7 @@ def load_bank(root: Path) -> Bank:
             errors.extend(error.errors)
             continue
         if problem.id in bank.problems:
-            errors.append(
-                (path, 1, f"duplicate problem id {problem.id!r} (also in {bank.sources[problem.id]})")
-            )
+            errors.append((path, 1, f"duplicate problem id {problem.id!r} (also in {bank.sources[problem.id]})"))
             continue
         bank.problems[problem.id], bank.sources[problem.id] = problem, path
     if errors:

@@ -54,13 +54,11 @@ class ProblemSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     title: str
-    set: str = Field(description="Problem set id, e.g. c147-w23-midterm.")
+    set: str = Field(description="Problem set id, e.g. dl-practice.")
     order: int = Field(0, description="Position within the set.")
     statement: str = Field("", description="Markdown with $…$ / $$…$$ math; {{ name }} inserts a parameter.")
     parameters: dict[str, Parameter] = Field(default_factory=dict)
-    constraints: list[str] = Field(
-        default_factory=list, description="Relations between parameters, e.g. `a < b`."
-    )
+    constraints: list[str] = Field(default_factory=list, description="Relations between parameters, e.g. `a < b`.")
     dims: dict[str, tuple[int, int]] = Field(default_factory=dict, description="Size ranges of dimensions.")
     variables: dict[str, VariableSpec] = Field(default_factory=dict)
     figures: list[Figure] = Field(default_factory=list)

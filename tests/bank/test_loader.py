@@ -40,7 +40,11 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         ("id: [\n", 2, "not valid YAML"),
         ("- just\n- a list\n", 1, "must be a mapping"),
         (VALID.replace("kind: expression", "kind: essay"), 9, "'essay'"),
-        (VALID.replace('    answer: "2 x"\n', ""), 7, "parts.0.expression.answer: Field required"),
+        (
+            VALID.replace('    answer: "2 x"\n', ""),
+            7,
+            "parts.0.expression: Value error, give the `answer`, the `target` variable, or both",
+        ),
         (VALID.replace("shape: [D, 1]", "shape: [D, 1], wobble: 3"), 5, "wobble"),
         (VALID.replace("title: Tiny\n", ""), 1, "title: Field required"),
         (

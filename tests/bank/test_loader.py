@@ -50,7 +50,32 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         (
             VALID.replace("    names: [x]", "    names: [x]\n    hint: [typo]"),
             12,
-            "hint: Extra inputs are not permitted",
+            "hint: Extra inputs are not permitted; did you mean `hints`?",
+        ),
+        (
+            VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n  h:\n    expr: tanh(x y)\n"),
+            7,
+            "`tanh(x y)` cannot be read: Unknown name `y`.",
+        ),
+        (
+            VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n  A: {shape: [E, D]}\n  h: {expr: \"x + A x\"}\n"),
+            7,
+            "h: Cannot add `x` (D × 1) and `A x` (E × 1): the shapes must be equal.",
+        ),
+        (
+            VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n  a: {expr: \"2 b\"}\n  b: {expr: \"x + a\"}\n"),
+            6,
+            "variables depend on each other in a cycle: a → b → a",
+        ),
+        (
+            VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n  L: {expr: \"sum(x)\"}\n  g:\n    grad: {of: L, wrt: y}\n"),
+            7,
+            "g uses 'y', which is not a variable",
+        ),
+        (
+            VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n  h:\n    shape: scalar\n    expr: 2 x\n"),
+            7,
+            "h is declared a scalar but its definition gives D × 1",
         ),
         (VALID + "parameters:\n  n: {integer: [1, 3]}\n", 13, "give `exam`, the value printed in the exam"),
         (VALID + "figures:\n  - {id: f, alt: a figure}\n", 13, "give exactly one of `generator` and `src`"),
@@ -65,6 +90,11 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         "unknown-part-field",
         "parameter-without-exam",
         "figure-without-source",
+        "unknown-name-in-expr",
+        "shape-clash",
+        "cycle",
+        "grad-of-unknown",
+        "declared-shape-differs",
     ],
 )
 def test_errors_name_the_file_and_line(tmp_path: Path, text: str, line: int, fragment: str) -> None:

@@ -56,7 +56,7 @@ def test_the_midterm_validates(problems_dir: Path, capsys: pytest.CaptureFixture
         (
             "{{ n_neg:, }} chest",
             "{{ n_negative }} chest",
-            "c147-w23-2: statement: text uses unknown parameter 'n_negative' (seeds 0, 1)",
+            "c147-w23-2: statement: text uses unknown parameter 'n_negative'; did you mean `n_neg`? (seeds 0, 1)",
         ),
     ],
     ids=["wrong-reference-answer", "mistake-equals-answer", "unknown-kind", "bad-yaml", "unknown-name", "placeholder"],

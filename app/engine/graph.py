@@ -192,7 +192,7 @@ def _compile(name: str, spec: VariableSpec, graph: VariableGraph) -> _Derived:
         if random.covariance is not None:
             cov = graph.read(random.covariance, (*where, kind, "random", source, "covariance"), bound)
             d.nodes[f"cov:{source}"] = cov
-        d.deps |= _names(d.nodes[f"mean:{source}"]) | _names(d.nodes.get(f"cov:{source}"))
+        d.deps |= _names(d.nodes[f"mean:{source}"]) | (_names(d.nodes.get(f"cov:{source}")) - set(bound))
     return d
 
 

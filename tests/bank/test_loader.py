@@ -23,6 +23,11 @@ parts:
 """
 
 
+def declare(variables: str) -> str:
+    """VALID with more variables after `x`."""
+    return VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n" + variables)
+
+
 def write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -53,27 +58,27 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
             "hint: Extra inputs are not permitted; did you mean `hints`?",
         ),
         (
-            VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n  h:\n    expr: tanh(x y)\n"),
+            declare("  h:\n    expr: tanh(x y)\n"),
             7,
             "`tanh(x y)` cannot be read: Unknown name `y`.",
         ),
         (
-            VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n  A: {shape: [E, D]}\n  h: {expr: \"x + A x\"}\n"),
+            declare('  A: {shape: [E, D]}\n  h: {expr: "x + A x"}\n'),
             7,
             "h: Cannot add `x` (D × 1) and `A x` (E × 1): the shapes must be equal.",
         ),
         (
-            VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n  a: {expr: \"2 b\"}\n  b: {expr: \"x + a\"}\n"),
+            declare('  a: {expr: "2 b"}\n  b: {expr: "x + a"}\n'),
             6,
             "variables depend on each other in a cycle: a → b → a",
         ),
         (
-            VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n  L: {expr: \"sum(x)\"}\n  g:\n    grad: {of: L, wrt: y}\n"),
+            declare('  L: {expr: "sum(x)"}\n  g:\n    grad: {of: L, wrt: y}\n'),
             7,
             "g uses 'y', which is not a variable",
         ),
         (
-            VALID.replace("  x: {shape: [D, 1]}\n", "  x: {shape: [D, 1]}\n  h:\n    shape: scalar\n    expr: 2 x\n"),
+            declare("  h:\n    shape: scalar\n    expr: 2 x\n"),
             7,
             "h is declared a scalar but its definition gives D × 1",
         ),

@@ -139,6 +139,15 @@ class Family:
     seed: tuple[int, ...]
     normal: tuple[float, float] = (0.0, 1.0)
     members: dict[int, Any] = field(default_factory=dict)
+    stacks: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict)
+
+    def stack(self, ks: tuple[int, ...]) -> np.ndarray:
+        """Members ks as one array (one matrix per member), kept: a trial's sums ask for the same ones again."""
+        if ks not in self.stacks:
+            self.stacks[ks] = np.stack(
+                [np.full((1, 1), m) if isinstance(m, float) else m for m in map(self.__getitem__, ks)]
+            )
+        return self.stacks[ks]
 
     def __getitem__(self, k: int) -> Any:
         if k not in self.members:

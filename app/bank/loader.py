@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from app.bank.models import ProblemSpec
+from app.bank.models import ProblemSpec, SetSpec
 from app.engine.errors import AuthorError
 from app.engine.graph import VariableGraph
 from app.engine.variables import VariableSpec
@@ -63,10 +63,11 @@ def compile_variables(problem: ProblemSpec) -> VariableGraph:
 
 @dataclass
 class Bank:
-    """All problems of a folder, by id, with the file each came from."""
+    """All problems of a folder, by id, with the file each came from, and the sets' titles."""
 
     problems: dict[str, ProblemSpec] = field(default_factory=dict)
     sources: dict[str, Path] = field(default_factory=dict)
+    set_specs: dict[str, SetSpec] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[ProblemSpec]:
         return iter(sorted(self.problems.values(), key=lambda p: (p.set, p.order, p.id)))
@@ -74,9 +75,27 @@ class Bank:
     def sets(self) -> list[str]:
         return sorted({p.set for p in self.problems.values()})
 
+    def set_spec(self, set_id: str) -> SetSpec:
+        """The set's title and description; its id as the title when it has no `_set.yaml`."""
+        return self.set_specs.get(set_id) or SetSpec(id=set_id, title=set_id)
+
+
+SET_FILE = "_set.yaml"
+
 
 def problem_files(root: Path) -> list[Path]:
+    """Every problem file (and set file) under `root`."""
     return sorted(p for p in root.rglob("*.y*ml") if p.suffix in (".yaml", ".yml")) if root.is_dir() else [root]
+
+
+def load_set(path: Path) -> SetSpec:
+    """Parse a `_set.yaml`."""
+    try:
+        return SetSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except yaml.YAMLError as error:
+        raise SpecError([(path, None, f"not valid YAML: {error}")]) from None
+    except ValidationError as error:
+        raise SpecError([(path, 1, _message(e)) for e in error.errors()]) from None
 
 
 def load_bank(root: Path) -> Bank:
@@ -85,6 +104,13 @@ def load_bank(root: Path) -> Bank:
         raise SpecError([(root, None, "no such file or folder (set QUIZ_PROBLEMS_DIR to the problems folder)")])
     bank, errors = Bank(), []
     for path in problem_files(root):
+        if path.name == SET_FILE:
+            try:
+                spec = load_set(path)
+                bank.set_specs[spec.id] = spec
+            except SpecError as error:
+                errors.extend(error.errors)
+            continue
         try:
             problem = load_problem(path)
         except SpecError as error:

@@ -48,6 +48,15 @@ class Figure(BaseModel):
         return self
 
 
+class SetSpec(BaseModel):
+    """A problem set's title and description: `_set.yaml` beside its problems (optional; the id is the default title)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="The `set` its problems name.")
+    title: str = Field(description="Shown on the pages instead of the id.")
+    description: str = Field("", description="Markdown, shown on the set's page.")
+
+
 class ProblemSpec(BaseModel):
     """One exam problem: statement, random parameters, the names its formulas use, and its parts."""
 

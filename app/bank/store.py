@@ -11,7 +11,7 @@ import logging
 import threading
 from pathlib import Path
 
-from app.bank.loader import Bank, SpecError, load_bank, load_problem, problem_files
+from app.bank.loader import SET_FILE, Bank, SpecError, load_bank, load_problem, load_set, problem_files
 from app.bank.models import ProblemSpec
 from app.bank.validate import DEFAULT_SEEDS, problem_failures
 
@@ -45,6 +45,14 @@ class BankStore:
         bank, errors = Bank(), {}
         previous = {str(path): old.problems[pid] for pid, path in old.sources.items()}
         for path in problem_files(self.root):
+            if path.name == SET_FILE:
+                try:
+                    spec = load_set(path)
+                    bank.set_specs[spec.id] = spec
+                except SpecError as error:
+                    errors[str(path)] = [str(error)]
+                    bank.set_specs.update({k: v for k, v in old.set_specs.items() if k not in bank.set_specs})
+                continue
             failures, problem = self._check(path, old)
             if problem is not None and problem.id in bank.problems:
                 failures.append(f"duplicate problem id {problem.id!r} (also in {bank.sources[problem.id]})")

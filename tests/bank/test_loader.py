@@ -122,3 +122,17 @@ def test_duplicate_part_labels_are_rejected(tmp_path: Path) -> None:
     twice = VALID + '  - id: again\n    label: "1"\n    kind: expression\n    answer: "x"\n    names: [x]\n'
     with pytest.raises(SpecError, match="two parts have the label '1'"):
         load_problem(write(tmp_path, twice))
+
+
+def test_a_set_file_gives_the_sets_title(tmp_path: Path) -> None:
+    write(tmp_path, VALID)
+    write(tmp_path, "id: demo\ntitle: A demo set\ndescription: Two lines.\n", "_set.yaml")
+    bank = load_bank(tmp_path)
+    assert bank.set_spec("demo").title == "A demo set"
+    assert bank.set_spec("other").title == "other"
+
+
+def test_a_broken_set_file_is_an_error_with_its_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "id: demo\ntitel: A demo set\n", "_set.yaml")
+    with pytest.raises(SpecError, match=f"{path}:1: titel: Extra inputs are not permitted; did you mean `title`"):
+        load_bank(tmp_path)

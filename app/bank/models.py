@@ -49,7 +49,7 @@ class Figure(BaseModel):
 
 
 class SetSpec(BaseModel):
-    """A problem set's title and description: `_set.yaml` beside its problems (optional; the id is the default title)."""
+    """A problem set's title and description, from `_set.yaml` beside its problems (the id is the default title)."""
 
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="The `set` its problems name.")

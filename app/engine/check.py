@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ class _Prepared:
     expected: list[Value]
     expected_shape: Shape
     mistakes: list[tuple[Mistake, list[Value]]]
+    columns: dict[str, Any] = field(default_factory=dict)  # a scalar variable's values over the trials, kept
 
 
 def check_expression(task: ExpressionTask, text: str, seed: int = 0) -> Verdict:
@@ -101,10 +103,10 @@ def check_expression(task: ExpressionTask, text: str, seed: int = 0) -> Verdict:
     prepared = _prepare(task, seed)
     try:
         node, shape, latex = read(text, prepared.student_scope)
-        got = evaluate_trials(node, prepared.envs)
+        got = evaluate_trials(node, prepared.envs, prepared.columns)
     except StudentError as error:
         return _invalid(error, text)
-    if not all(np.all(np.isfinite(g)) for g in got):
+    if not all(math.isfinite(g) if type(g) is float else np.all(np.isfinite(g)) for g in got):
         return Verdict.invalid(
             "Your answer evaluates to an infinite or undefined value (a huge power, the log of a negative "
             "number, a division by zero?).",

@@ -61,12 +61,15 @@ def check_constant_exponents(node: Node) -> None:
             evaluate(sub.right, {})
 
 
-def evaluate_trials(node: Node, envs: list[Mapping[str, Any]]) -> list[Value]:
+def evaluate_trials(node: Node, envs: list[Mapping[str, Any]], columns: dict[str, Any] | None = None) -> list[Value]:
     """Evaluate on every trial. A scalar-only answer runs once on the trials stacked into vectors: the same
-    elementwise arithmetic, a fraction of the interpreter overhead."""
+    elementwise arithmetic, a fraction of the interpreter overhead. `columns` keeps the stacked values of each
+    scalar variable for the next call over the same trials."""
     if len(envs) > 1 and _batchable(node, envs[0]):
-        names = {n.name for n in node.walk() if isinstance(n, Name)}
-        stacked = {name: np.array([env[name] for env in envs], dtype=float) for name in names}
+        columns = {} if columns is None else columns
+        for name in {n.name for n in node.walk() if isinstance(n, Name)} - columns.keys():
+            columns[name] = np.array([env[name] for env in envs], dtype=float)
+        stacked = columns
         with np.errstate(all="ignore"):
             result = _Evaluator(stacked, batched=True).value(node)
         return [float(v) for v in np.broadcast_to(result, (len(envs),))]

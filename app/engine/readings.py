@@ -47,8 +47,8 @@ def _note(node: Node, text: str) -> str | None:
                 masked = f"({last} {node.op} {other})" if side is node.left else f"({other} {node.op} {first})"
                 meant = f"{first} * {masked}" if side is node.left else f"{masked} * {last}"
                 return f"Read as 1[{whole}]: the comparison takes the whole product; write {meant} for a mask."
-    if isinstance(node, Neg) and isinstance(node.operand, Binary) and node.operand.op == "^":
-        if not _bracketed(node.operand, text):
-            base, power = _source(node.operand.left, text), _source(node.operand.right, text)
-            return f"Read as -({base}^{power}); write (-{base})^{power} if you meant the power of -{base}."
+    operand = node.operand if isinstance(node, Neg) else None
+    if isinstance(operand, Binary) and operand.op == "^" and not _bracketed(operand, text):
+        base, power = _source(operand.left, text), _source(operand.right, text)
+        return f"Read as -({base}^{power}); write (-{base})^{power} if you meant the power of -{base}."
     return None

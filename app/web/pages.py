@@ -12,7 +12,7 @@ from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
 from app.practice import Practice
 from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
-from app.web.forms import answers_from_form
+from app.web.forms import FormError, answers_from_form
 from app.web.views import problem_view
 
 router = APIRouter(include_in_schema=False)
@@ -68,10 +68,13 @@ async def submit(
     """Grade one part (button `part=<id>`) or every answered part (`part=*`), then show the page again."""
     form = await request.form()
     target = str(form.get("part", "*"))
-    part_ids = [p.id for p in problem.parts if target in ("*", p.id)]
-    if not part_ids:
+    parts = [p for p in problem.parts if target in ("*", p.id)]
+    if not parts:
         raise HTTPException(422, f"No part {target!r} in this problem.")
-    answers = answers_from_form(form, part_ids)
+    try:
+        answers = await run_in_threadpool(answers_from_form, form, parts)
+    except FormError as error:
+        raise HTTPException(422, error.message) from None
     hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
     await Practice(repo, checker, hooks).submit(learner, problem, answers)
     return back_to(problem.id, f"part-{target}" if target != "*" else "")

@@ -119,3 +119,35 @@ def test_instructor_statistics_list_the_most_common_wrong_answers(student: TestC
     stats = student.get("/instructor/problems/c147-w23-2/stats").text
     assert "<code>W2.T delta_b2 x.T</code></td><td>2</td>" in stats
     assert "the mask (z1 &gt; 0) is missing" in stats
+
+
+def learner_of(client: TestClient) -> str:
+    learner = client.app.state.signer.learner(client.cookies["quiz_learner"])  # type: ignore[attr-defined]
+    assert learner is not None
+    return learner
+
+
+def attempts_stored(client: TestClient, problem_id: str) -> dict:  # type: ignore[type-arg]
+    from app.storage.repository import Repository
+
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        return Repository(session).part_summaries(learner_of(client), problem_id)
+
+
+def test_a_huge_grid_index_is_refused_at_once_and_nothing_is_stored(student: TestClient) -> None:
+    student.get("/problems/c147-w23-2")
+    body = "part=delta_W1&a.delta_W1.3999.3999=1"  # 40 bytes that once asked for a 4000 × 4000 grid
+    response = student.post(
+        "/problems/c147-w23-2", content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status_code == 422
+    assert "is not a matrix: it takes no grid cells" in response.json()["detail"]
+    assert attempts_stored(student, "c147-w23-2") == {}
+
+
+def test_a_grid_beyond_the_largest_matrix_is_refused_and_nothing_is_stored(student: TestClient) -> None:
+    student.get("/problems/c147-w23-3")
+    response = student.post("/problems/c147-w23-3", data={"part": "linf_gradient", "a.linf_gradient.3999.3999": "1"})
+    assert response.status_code == 422
+    assert "at most 20 rows and 20 columns" in response.json()["detail"]
+    assert attempts_stored(student, "c147-w23-3") == {}

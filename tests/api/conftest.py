@@ -51,6 +51,7 @@ def running_api(data_dir: Path, database_url: str | None = None, problems_dir: P
         static_dir=ROOT / "static",
         data_dir=data_dir,
         database_url=database_url,
+        secret_key="a-secret-every-host-of-the-test-shares" if database_url else None,
         workers=2,
         **UNLIMITED,
     )

@@ -17,6 +17,7 @@ from app.bank.models import ProblemSpec
 from app.checking import Checker
 from app.engine.verdict import Status, Verdict
 from app.kinds import Answer
+from app.limits import bound_answers
 from app.storage.api_keys import attempts_by_key
 from app.storage.models import Attempt
 from app.storage.repository import PartSummary, Repository
@@ -104,6 +105,7 @@ class Practice:
         finds the attempts already stored under the key and returns their verdicts, at their variant, without
         checking or counting again, and two identical submissions at once store one attempt per part.
         """
+        bound_answers(answers, len(problem.parts))  # before anything is checked or stored
         await run_in_threadpool(self.repo.get_or_create_learner, learner_id)
         keys = {pid: part_key(idempotency_key, pid) for pid in answers} if idempotency_key else {}
         earlier = await run_in_threadpool(attempts_by_key, self.repo.session, learner_id, keys.values()) if keys else {}

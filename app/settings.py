@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     templates_dir: Path = Field(Path("templates"), description="Jinja2 page templates.")
     static_dir: Path = Field(Path("static"), description="Scripts, styles, fonts and KaTeX, served at /static.")
     secure_cookies: bool = Field(False, description="Mark cookies Secure (set behind HTTPS).")
+    max_request_bytes: int = Field(
+        256_000, ge=4096, le=100_000_000, description="Largest request body accepted (larger: 413)."
+    )
     # -- REST API settings --
     api_rate_per_minute: float = Field(
         120, gt=0, le=100_000, description="Requests per minute an API key may sustain (token bucket refill)."

@@ -15,6 +15,7 @@ from app.api.schemas import (
     ProblemSummary,
 )
 from app.bank.grading import total_score
+from app.limits import bound_answers
 
 # Open to the students' browsers; a key sent along must be valid (and hold `check` to check or preview).
 router = APIRouter(prefix="/api/v1", tags=["problems"], responses=OPEN, dependencies=[Depends(allow_anonymous())])
@@ -43,6 +44,7 @@ async def check_answers(problem: ProblemDep, body: CheckRequest, checker: Checke
     unknown = sorted(set(body.answers) - known)
     if unknown:
         raise HTTPException(422, f"Unknown part id(s) {unknown}; this problem has {sorted(known)}.")
+    bound_answers(body.answers, len(known))
     verdicts = await checker.check(problem, body.answers, body.seed)
     max_score = sum(problem.part(pid).points for pid in verdicts)
     return CheckResponse(

@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         None, description="Redis shared by every app process for the API keys' rate limits; unset: per process."
     )
+    redis_namespace: str = Field("quizzes", description="Prefix of this app's keys in Redis.")
+    client_rate_per_minute: float = Field(
+        30, gt=0, le=100_000, description="Checks, previews and answer posts per minute of one browser (no key)."
+    )
+    client_rate_burst: int = Field(30, ge=1, le=100_000, description="Of those, how many at once.")
+    address_rate_per_minute: float = Field(
+        600, gt=0, le=100_000, description="The same per IP address (a classroom may share one)."
+    )
+    address_rate_burst: int = Field(300, ge=1, le=100_000, description="Of those, how many at once.")
     # -- LTI settings --
     lti_platforms_file: Path | None = Field(
         None, description="TOML or YAML file of LTI 1.3 platforms (issuer, client id, deployments, endpoints)."

@@ -10,7 +10,8 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
-from app.practice import Practice
+from app.practice import Practice, attempt_budgets
+from app.throttle import ThrottledClient
 from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
 from app.web.forms import FormError, answers_from_form
 from app.web.views import problem_view
@@ -53,7 +54,8 @@ def problem_page(problem: ProblemDep, request: Request, repo: RepoDep, learner: 
     seed = repo.seed_for(learner, problem.id)
     summaries = repo.part_summaries(learner, problem.id, seed)
     hints = {part.id: repo.hints_revealed(learner, problem.id, part.id) for part in problem.parts}
-    view = problem_view(problem, seed, summaries, hints)
+    budgets = attempt_budgets(repo, learner, problem.id)
+    view = problem_view(problem, seed, summaries, hints, budgets=budgets)
     return render(request, "problem.html", {"view": view, "seed": seed})
 
 
@@ -63,7 +65,7 @@ def back_to(problem_id: str, anchor: str = "") -> RedirectResponse:
 
 @router.post("/problems/{problem_id}")
 async def submit(
-    problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep
+    problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep, _: ThrottledClient
 ) -> Response:
     """Grade one part (button `part=<id>`) or every answered part (`part=*`), then show the page again."""
     form = await request.form()

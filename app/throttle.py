@@ -39,9 +39,12 @@ class ClientLimits:
             )
         return cls(MemoryBuckets(*learner), MemoryBuckets(*address))
 
-    def take(self, learner_id: str, address: str) -> None:
-        """One token from each bucket, or a 429 with `Retry-After`."""
-        for limiter, key, whose in ((self.by_address, address, "address"), (self.by_learner, learner_id, "browser")):
+    def take(self, learner_id: str | None, address: str) -> None:
+        """One token from each bucket (the address's only, for a browser without a cookie yet), or a 429."""
+        buckets = [(self.by_address, address, "address")]
+        if learner_id is not None:
+            buckets.append((self.by_learner, learner_id, "browser"))
+        for limiter, key, whose in buckets:
             decision = limiter.acquire(key)
             if not decision.allowed:
                 wait = decision.retry_after_header
@@ -71,7 +74,8 @@ def client_limits(request: Request) -> ClientLimits:
 def throttle_client(request: Request) -> None:
     """A dependency: one token of this browser's and this address's buckets."""
     address = request.client.host if request.client else "unknown"
-    client_limits(request).take(request.state.learner_id, address)
+    known = not getattr(request.state, "learner_fresh", True)  # a new id each time would fill memory, not limit
+    client_limits(request).take(request.state.learner_id if known else None, address)
 
 
 def throttle_anonymous(request: Request, principal: AuthDep) -> None:

@@ -19,6 +19,7 @@ from app.lti.grades import target_points
 from app.lti.launch import VerifiedLaunch, consume, verify
 from app.lti.service import LtiService
 from app.storage.repository import Repository
+from app.throttle import ThrottledClient
 from app.web.deps import render
 from app.web.identity import INSTRUCTOR_COOKIE, LEARNER_COOKIE, ONE_YEAR
 
@@ -60,7 +61,7 @@ def set_identity(response: Response, request: Request, learner_id: str, instruct
 
 
 @router.api_route("/login", methods=["GET", "POST"])
-async def login(request: Request, lti: ServiceDep) -> Response:
+async def login(request: Request, lti: ServiceDep, _: ThrottledClient) -> Response:
     params = {k: str(v) for k, v in request.query_params.items()}
     if request.method == "POST":
         params.update({k: str(v) for k, v in (await request.form()).items()})

@@ -51,6 +51,7 @@ class LearnerCookieMiddleware(BaseHTTPMiddleware):
         learner_id = self.signer.learner(request.cookies.get(LEARNER_COOKIE))
         fresh = learner_id is None
         request.state.learner_id = learner_id or uuid.uuid4().hex
+        request.state.learner_fresh = fresh
         response = await call_next(request)
         # /lti/ routes set (or deliberately do not set) the cookie themselves: an LTI launch signs in its learner.
         if fresh and not request.url.path.startswith(("/static/", "/api/", "/lti/")):

@@ -3,7 +3,9 @@ in frames and the new-window fallback, and every rejection — which records not
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import re
 import time
 import uuid
@@ -14,8 +16,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.lti import claims as c
+from app.settings import Settings
 from app.storage.lti import LtiLaunch
 from app.storage.models import Learner
+from app.throttle import ClientLimits
 from tests.lti.conftest import MOODLE_LINEITEM, launch, login
 from tests.lti.platform import INSTRUCTOR, LEARNER, TEST_USER, FakePlatform, rsa_key
 
@@ -253,3 +257,54 @@ def test_an_unknown_state_is_refused(browser: TestClient, moodle: FakePlatform) 
     token = moodle.id_token("whatever")
     response = browser.post("/lti/launch", data={"id_token": token, "state": "made-up"})
     assert response.status_code == 401 and "unknown state" in html.unescape(response.text)
+
+
+def with_header(token: str, header: dict) -> str:  # type: ignore[type-arg]
+    encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+    return ".".join([encoded, *token.split(".")[1:]])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [{"alg": "RS256", "kid": {"$ne": 1}}, {"alg": "RS256", "kid": "k", "crit": ["exp"]}],
+    ids=["kid-not-a-string", "crit"],
+)
+def test_a_header_the_jwt_library_refuses_is_a_400_and_records_nothing(
+    browser: TestClient,
+    lti_app: FastAPI,
+    moodle: FakePlatform,
+    header: dict,  # type: ignore[type-arg]
+) -> None:
+    sub = uuid.uuid4().hex
+    state, nonce = login(browser, moodle)
+    token = with_header(moodle.id_token(nonce, sub=sub, **{c.CUSTOM: {c.CUSTOM_SET: SET}}), header)
+    response = browser.post("/lti/launch", data={"id_token": token, "state": state})
+    assert response.status_code == 400 and "not a JWT this tool accepts" in html.unescape(response.text)
+    assert learners(lti_app, sub) == []
+
+
+def test_an_empty_subject_is_refused(browser: TestClient, lti_app: FastAPI, moodle: FakePlatform) -> None:
+    response = launch(browser, moodle, sub="", **{c.CUSTOM: {c.CUSTOM_SET: SET}})
+    assert response.status_code == 401 and "sub (the user's id) is empty" in html.unescape(response.text)
+    assert learners(lti_app, "") == [] and "quiz_learner" not in browser.cookies
+
+
+@pytest.mark.parametrize(
+    "roles",
+    [[INSTRUCTOR + "\n"], ["Instructor\n"], [INSTRUCTOR + "x"], [" " + INSTRUCTOR]],
+)
+def test_a_role_that_only_starts_like_instructor_is_not_one(roles: list[str]) -> None:
+    assert c.is_teaching_role(roles) is False
+    assert c.is_teaching_role([INSTRUCTOR]) is True
+
+
+def test_logins_from_one_address_are_rate_limited(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = Settings(data_dir=lti_app.state.settings.data_dir, address_rate_burst=3, address_rate_per_minute=1)
+    monkeypatch.setattr(lti_app.state, "client_limits", ClientLimits.from_settings(small), raising=False)
+    for _ in range(3):
+        login(browser, moodle)
+    query = {"iss": moodle.issuer, "login_hint": "1", "target_link_uri": "x", "client_id": moodle.client_id}
+    refused = browser.get("/lti/login", params=query, follow_redirects=False)
+    assert refused.status_code == 429 and "retry after 60 s" in refused.text

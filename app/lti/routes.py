@@ -120,7 +120,13 @@ async def _resource_link(request: Request, lti: ServiceDep, bank: BankDep, verif
         consume(lti, verified.state)
         now = lti.clock()
         with lti.sessions() as session:
-            learner = Repository(session).learner_by_lti(claims.issuer, claims.subject)
+            learner = Repository(session).learner_by_lti(
+                claims.issuer,
+                claims.subject,
+                client_id=claims.client_id,
+                deployment_id=claims.deployment_id,
+                adopt_legacy=len(store.platforms_of_issuer(session, claims.issuer)) == 1,
+            )
             assert learner is not None
             if claims.name and not learner.display_name:
                 learner.display_name = claims.name[:200]

@@ -93,12 +93,39 @@ class Repository:
         self._insert_ignore(Learner, id=learner_id, created_at=utcnow())
         return self.session.scalars(select(Learner).where(Learner.id == learner_id)).one()
 
-    def learner_by_lti(self, issuer: str, subject: str, create: bool = True) -> Learner | None:
-        """The learner an LTI platform (`iss`) knows as `sub`; created on the first launch unless `create` is False."""
-        query = select(Learner).where(Learner.lti_issuer == issuer, Learner.lti_subject == subject)
+    def learner_by_lti(
+        self,
+        issuer: str,
+        subject: str,
+        create: bool = True,
+        *,
+        client_id: str | None = None,
+        deployment_id: str | None = None,
+        adopt_legacy: bool = False,
+    ) -> Learner | None:
+        """The learner a registration (issuer, client id) and deployment know as `sub`; created on the first launch
+        unless `create` is False. With `adopt_legacy` (safe only when the issuer has one registration), a learner
+        recorded before learners were keyed by client id and deployment takes this key instead of a new one."""
+        key = {
+            "lti_issuer": issuer,
+            "lti_client_id": client_id,
+            "lti_deployment_id": deployment_id,
+            "lti_subject": subject,
+        }
+        query = select(Learner).where(*(getattr(Learner, column) == value for column, value in key.items()))
         learner = self.session.scalar(query)
+        if learner is None and adopt_legacy and client_id is not None:
+            legacy = self.session.scalar(
+                select(Learner).where(
+                    Learner.lti_issuer == issuer, Learner.lti_subject == subject, Learner.lti_client_id.is_(None)
+                )
+            )
+            if legacy is not None:
+                legacy.lti_client_id, legacy.lti_deployment_id = client_id, deployment_id
+                self.session.commit()
+                return legacy
         if learner is None and create:
-            self._insert_ignore(Learner, id=new_id(), created_at=utcnow(), lti_issuer=issuer, lti_subject=subject)
+            self._insert_ignore(Learner, id=new_id(), created_at=utcnow(), **key)
             learner = self.session.scalars(query).one()
         return learner
 

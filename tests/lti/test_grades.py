@@ -91,10 +91,14 @@ def test_the_best_or_the_latest_attempt_counts_as_the_deployment_says(
     total = float(sum(part.points for problem in bank if problem.set == SET for part in problem.parts))
     best_item, latest_item = "https://lms.test/lineitems/best/lineitem", "https://lms.test/lineitems/latest/lineitem"
     sub = start(browser, moodle, {c.CUSTOM_SET: SET}, **moodle.ags(best_item))
-    start(browser, moodle, {c.CUSTOM_SET: SET}, sub, **{c.DEPLOYMENT_ID: "dep-latest"}, **moodle.ags(latest_item))
     answer(browser, "sign_activation", "no")  # right: 3 points
-    answer(browser, "sign_activation", "yes")  # wrong: the latest attempt scores 0
-    answer(browser, "sign_activation", "")  # blank: not an attempt, nothing queued
+    answer(browser, "sign_activation", "yes")  # wrong, but the best attempt counts: still 3
+    # The same person launched from the other deployment is another learner there (learners are per deployment).
+    other = TestClient(lti_app, base_url="https://testserver")
+    start(other, moodle, {c.CUSTOM_SET: SET}, sub, **{c.DEPLOYMENT_ID: "dep-latest"}, **moodle.ags(latest_item))
+    answer(other, "sign_activation", "no")  # right: 3 points
+    answer(other, "sign_activation", "yes")  # wrong: the latest attempt scores 0
+    answer(other, "sign_activation", "")  # blank: not an attempt, nothing queued
     before = len(moodle.accepted)
     assert drain(lti_app, NOW).sent == 2  # the first latest-post was superseded before it was sent
     sent = {call.url.split("/")[4]: call.json() for call in moodle.accepted[before:]}  # …/lineitems/<name>/…
@@ -102,7 +106,7 @@ def test_the_best_or_the_latest_attempt_counts_as_the_deployment_says(
         "best": (3.0, total, sub), "latest": (0.0, total, sub),
     }  # fmt: skip
     assert sorted(p.status for p in posts(lti_app)) == ["sent", "sent", "superseded"]
-    answer(browser, "sign_activation", "yes")  # the same scores again: nothing new to send
+    answer(other, "sign_activation", "yes")  # the same scores again: nothing new to send
     assert len(posts(lti_app)) == 3 and drain(lti_app, NOW).sent == 0
 
 

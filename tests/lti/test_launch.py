@@ -308,3 +308,17 @@ def test_logins_from_one_address_are_rate_limited(
     query = {"iss": moodle.issuer, "login_hint": "1", "target_link_uri": "x", "client_id": moodle.client_id}
     refused = browser.get("/lti/login", params=query, follow_redirects=False)
     assert refused.status_code == 429 and "retry after 60 s" in refused.text
+
+
+def test_the_same_sub_from_two_tenants_of_one_issuer_is_two_learners(
+    browser: TestClient, lti_app: FastAPI, canvas: FakePlatform, canvas_b: FakePlatform
+) -> None:
+    sub = uuid.uuid4().hex
+    link = {c.CUSTOM: {c.CUSTOM_SET: SET}}
+    assert launch(browser, canvas, sub=sub, **link).status_code == 200
+    other_browser = TestClient(lti_app, base_url="https://testserver")
+    assert launch(other_browser, canvas_b, sub=sub, **link).status_code == 200
+    found = learners(lti_app, sub)
+    assert sorted(learner.lti_client_id or "" for learner in found) == sorted([canvas.client_id, canvas_b.client_id])
+    signer = lti_app.state.signer
+    assert signer.learner(browser.cookies["quiz_learner"]) != signer.learner(other_browser.cookies["quiz_learner"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -17,6 +19,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 class Signer:
     def __init__(self, key: str) -> None:
+        self._key = key.encode()
         self._learner = URLSafeSerializer(key, salt="learner")
         self._instructor = URLSafeSerializer(key, salt="instructor")
 
@@ -26,6 +29,11 @@ class Signer:
         except BadSignature:
             return None
         return value if isinstance(value, str) else None
+
+    def tag(self, purpose: str, value: str) -> str:
+        """A keyed hash of `value` for one purpose: what only this server can compute (e.g. an LTI state's
+        browser binding, kept in a cookie or the platform's storage)."""
+        return hmac.new(self._key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
     def sign_learner(self, learner_id: str) -> str:
         return self._learner.dumps(learner_id)

@@ -20,7 +20,7 @@ from app.settings import Settings
 from app.storage.lti import LtiLaunch
 from app.storage.models import Learner
 from app.throttle import ClientLimits
-from tests.lti.conftest import MOODLE_LINEITEM, launch, login
+from tests.lti.conftest import MOODLE_LINEITEM, SAME_ORIGIN, data_attribute, finish_from_storage, launch, login
 from tests.lti.platform import INSTRUCTOR, LEARNER, TEST_USER, FakePlatform, rsa_key
 
 SET = "c147-w23-midterm"
@@ -103,13 +103,18 @@ def test_a_learner_launch_in_a_frame_without_cookies_offers_a_new_window(
     assert TestClient(lti_app, base_url="https://testserver").get("/lti/cookie-check").json() == {"cookies": False}
 
     open_url = re.search(r'href="(/lti/open/[^"]+)"', response.text)
-    assert open_url is not None
+    key = data_attribute(response.text, "data-open-key")
+    assert open_url is not None and 'rel="opener"' in response.text
     window = TestClient(lti_app, base_url="https://testserver")  # a new top-level window: no cookie yet
-    opened = window.get(open_url.group(1), follow_redirects=False)
+    page = window.get(open_url.group(1), follow_redirects=False)  # asks its opener, the launch page, for the key
+    assert page.status_code == 200 and "quiz_learner" not in window.cookies
+    ticket = data_attribute(page.text, 'name="ticket" value')
+    opened = window.post("/lti/open", data={"ticket": ticket, "key": key}, headers=SAME_ORIGIN, follow_redirects=False)
     assert (opened.status_code, opened.headers["location"]) == (303, f"/sets/{SET}")
     assert "SameSite=lax" in cookie_header(opened, "quiz_learner")
     assert lti_app.state.signer.learner(window.cookies["quiz_learner"]) == learner.id
-    assert window.get(open_url.group(1), follow_redirects=False).status_code == 410  # single use
+    again = window.post("/lti/open", data={"ticket": ticket, "key": key}, headers=SAME_ORIGIN)
+    assert again.status_code == 410  # single use
 
 
 def test_when_the_frame_kept_the_state_cookie_the_launch_goes_straight_to_the_problem(
@@ -322,3 +327,39 @@ def test_the_same_sub_from_two_tenants_of_one_issuer_is_two_learners(
     assert sorted(learner.lti_client_id or "" for learner in found) == sorted([canvas.client_id, canvas_b.client_id])
     signer = lti_app.state.signer
     assert signer.learner(browser.cookies["quiz_learner"]) != signer.learner(other_browser.cookies["quiz_learner"])
+
+
+def test_a_launch_posted_from_another_browser_is_refused(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform
+) -> None:
+    sub = uuid.uuid4().hex
+    state, nonce = login(browser, moodle)  # the attacker's own login, in the attacker's browser
+    token = moodle.id_token(nonce, sub=sub, **{c.CUSTOM: {c.CUSTOM_SET: SET}})
+    victim = TestClient(lti_app, base_url="https://testserver")  # lured to a page that auto-posts the launch
+    page = victim.post("/lti/launch", data={"id_token": token, "state": state}, follow_redirects=False)
+    assert page.status_code == 200 and "data-storage-get" in page.text  # nothing ties it to this browser yet
+    assert "quiz_learner" not in victim.cookies and learners(lti_app, sub) == []
+    binding = browser.cookies[f"quiz_lti_state_{state}"]  # known to the attacker, who can post it cross-site
+    ticket = data_attribute(page.text, 'name="storage_ticket" value')
+    forged = {"state": state, "storage_ticket": ticket, "storage_value": binding}
+    refused = victim.post("/lti/launch", data=forged, headers={"sec-fetch-site": "cross-site"})
+    assert refused.status_code == 401 and "not started in this browser" in html.unescape(refused.text)
+    empty = finish_from_storage(victim, page.text, state)  # the victim's LMS page keeps nothing for this login
+    assert empty.status_code == 401 and "quiz_learner" not in victim.cookies and learners(lti_app, sub) == []
+
+
+def test_a_ticket_link_opened_in_another_browser_signs_nobody_in(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform
+) -> None:
+    response = launch(browser, moodle, sub=uuid.uuid4().hex, **{c.CUSTOM: {c.CUSTOM_SET: SET}})
+    open_url = re.search(r'href="(/lti/open/[^"]+)"', response.text)
+    assert open_url is not None
+    key = data_attribute(response.text, "data-open-key")  # the attacker's own launch page holds it
+    victim = TestClient(lti_app, base_url="https://testserver")
+    page = victim.get(open_url.group(1), follow_redirects=False)
+    assert page.status_code == 200 and "quiz_learner" not in victim.cookies
+    ticket = data_attribute(page.text, 'name="ticket" value')
+    cross_site = victim.post("/lti/open", data={"ticket": ticket, "key": key}, headers={"sec-fetch-site": "cross-site"})
+    assert cross_site.status_code == 410 and "quiz_learner" not in victim.cookies
+    no_opener = victim.post("/lti/open", data={"ticket": ticket, "key": ""}, headers=SAME_ORIGIN)
+    assert no_opener.status_code == 403 and "quiz_learner" not in victim.cookies

@@ -17,6 +17,7 @@ from app.limits import BodyLimitMiddleware
 from app.settings import Settings, get_settings, signing_key
 from app.storage.db import make_engine, migrate, session_factory
 from app.web import instructor, pages
+from app.web.csrf import CrossSiteMiddleware, form_token
 from app.web.identity import LearnerCookieMiddleware, Signer
 
 
@@ -48,8 +49,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.checker = Checker(settings)
     app.state.session_factory = session_factory(engine)
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
+    app.state.templates.env.globals["form_token"] = form_token
     app.state.signer = Signer(signing_key(settings))
     app.add_middleware(LearnerCookieMiddleware, signer=app.state.signer, secure=settings.secure_cookies)
+    app.add_middleware(CrossSiteMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)  # outermost: before any work
     install_error_handlers(app)
     app.include_router(problems.router)

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.limits import MAX_ANSWER_CHARS, AnswerTooLarge, bound_answers
 from app.storage.repository import Repository
+from tests.forms import post_form
 
 LIMIT = 256_000
 CHECK = "/api/v1/problems/c147-w23-2/check"
@@ -64,14 +65,14 @@ def test_a_chunked_body_over_the_limit_is_refused_too(client: TestClient) -> Non
 def test_twenty_large_fields_in_one_form_post_store_nothing(client: TestClient) -> None:
     client.get("/problems/c147-w23-2")
     fields = {f"a.field{i}": "x" * 20_000 for i in range(20)}
-    response = client.post("/problems/c147-w23-2", data={"part": "*", "a.delta_W1": "x", **fields})
+    response = post_form(client, "/problems/c147-w23-2", {"part": "*", "a.delta_W1": "x", **fields})
     assert response.status_code == 413
     assert stored(client, "c147-w23-2") == {}
 
 
 def test_an_oversize_answer_is_refused_and_not_stored(client: TestClient) -> None:
     client.get("/problems/c147-w23-2")
-    response = client.post("/problems/c147-w23-2", data={"part": "delta_W1", "a.delta_W1": "x " * 10_000})
+    response = post_form(client, "/problems/c147-w23-2", {"part": "delta_W1", "a.delta_W1": "x " * 10_000})
     assert response.status_code == 422
     assert response.json()["title"] == "Answer too large"
     assert stored(client, "c147-w23-2") == {}

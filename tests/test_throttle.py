@@ -17,6 +17,7 @@ from app.settings import Settings
 from app.storage.repository import Repository
 from app.throttle import ClientLimits
 from tests.api.conftest import ROOT, Api, running_api
+from tests.forms import post_form
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ONE_TRY = """\
@@ -83,7 +84,7 @@ def test_a_browser_is_limited_then_refused_with_retry_after(api: Api) -> None:
     response = browser.post("/api/v1/problems/one-try/check", json={"answers": {"triple": "x"}})
     assert response.status_code == 429 and response.headers["Retry-After"] == "60"
     assert "from this browser" in response.json()["detail"]
-    assert browser.post("/problems/one-try", data={"part": "triple", "a.triple": "3 x"}).status_code == 429
+    assert post_form(browser, "/problems/one-try", {"part": "triple", "a.triple": "3 x"}).status_code == 429
     assert (
         browser.post("/api/v1/preview", json={"problem_id": "one-try", "part_id": "triple", "text": "x"}).status_code
         == 429
@@ -109,11 +110,12 @@ def part_section(page: str, part_id: str) -> str:
 def test_a_new_variant_gives_no_attempts_back(api: Api) -> None:
     student = TestClient(api.client.app)
     student.get("/problems/one-try")
-    page = student.post("/problems/one-try", data={"part": "double", "a.double": "x"}).text
+    page = post_form(student, "/problems/one-try", {"part": "double", "a.double": "x"}).text
     assert "Attempts: 1 · 0 left" in page and "Twice <strong>x</strong>" in page  # wrong, and the solution shown
-    section = part_section(student.post("/problems/one-try/variant").text, "double")
+    section = part_section(post_form(student, "/problems/one-try/variant", {}).text, "double")
     assert "Attempts: 0 · 0 left" in section and "Twice" not in section
-    section = part_section(student.post("/problems/one-try", data={"part": "double", "a.double": "2 x"}).text, "double")
+    answered = post_form(student, "/problems/one-try", {"part": "double", "a.double": "2 x"})
+    section = part_section(answered.text, "double")
     assert "status-not-started" in section  # the right answer, copied from the solution, was not taken
     learner = api.client.app.state.signer.learner(student.cookies["quiz_learner"])  # type: ignore[attr-defined]
     with api.session() as session:

@@ -7,11 +7,9 @@ the role), so it works even where the token-protected instructor pages are close
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -19,16 +17,11 @@ from app.lti import outbox_store, store
 from app.lti.errors import LtiError
 from app.lti.routes import ServiceDep
 from app.storage.lti import LtiDeployment, LtiPlatform
+from app.web.csrf import check_form_token
 from app.web.deps import render
 from app.web.identity import INSTRUCTOR_COOKIE
 
-router = APIRouter(prefix="/instructor/lti", include_in_schema=False)
-
-
-def _csrf(request: Request) -> str:
-    """A form token only a page holding the instructor cookie can know (the cookie may be SameSite=None)."""
-    cookie = request.cookies.get(INSTRUCTOR_COOKIE, "")
-    return hashlib.sha256(f"lti-outbox:{cookie}".encode()).hexdigest()[:32]
+router = APIRouter(prefix="/instructor/lti", include_in_schema=False, dependencies=[Depends(check_form_token)])
 
 
 def require_instructor(request: Request) -> None:
@@ -54,17 +47,14 @@ async def overview(
     kind, _colon, target_id = target.partition(":")
     opened = {"kind": kind, "id": target_id} if kind in ("set", "problem") and target_id else None
     context = {
-        "rows": rows, "counts": counts, "platforms": platforms, "opened": opened, "csrf": _csrf(request),
+        "rows": rows, "counts": counts, "platforms": platforms, "opened": opened,
         "previews": bool(request.app.state.settings.instructor_token),
     }  # fmt: skip
     return render(request, "lti/instructor.html", context)
 
 
 @router.post("/retry")
-async def retry_failed(request: Request, lti: ServiceDep, _: Instructor, csrf: Annotated[str, Form()] = "") -> Response:
-    if not hmac.compare_digest(csrf, _csrf(request)):
-        raise LtiError(403, "bad-form", "This form has expired", "Reload /instructor/lti and try again.")
-
+async def retry_failed(request: Request, lti: ServiceDep, _: Instructor) -> Response:
     def requeue() -> int:
         with lti.sessions() as session:
             return outbox_store.requeue_failed(session, lti.clock())

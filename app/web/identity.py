@@ -62,7 +62,12 @@ class LearnerCookieMiddleware(BaseHTTPMiddleware):
         request.state.learner_fresh = fresh
         response = await call_next(request)
         # /lti/ routes set (or deliberately do not set) the cookie themselves: an LTI launch signs in its learner.
-        if fresh and not request.url.path.startswith(("/static/", "/api/", "/lti/")):
+        # A new learner only on a top-level page load: a cross-site post or an embedded request must never
+        # replace a student's identity (the cookie, SameSite=Lax, is not sent with them).
+        top_level = (
+            request.method in ("GET", "HEAD") and request.headers.get("sec-fetch-dest", "document") == "document"
+        )
+        if fresh and top_level and not request.url.path.startswith(("/static/", "/api/", "/lti/")):
             response.set_cookie(
                 LEARNER_COOKIE, self.signer.sign_learner(request.state.learner_id), max_age=ONE_YEAR,
                 httponly=True, samesite="lax", secure=self.secure,

@@ -11,11 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.api.deps import BankDep, ProblemDep
 from app.bank.variants import make_variant
+from app.web.csrf import check_form_token
 from app.web.deps import RepoDep, render
 from app.web.identity import INSTRUCTOR_COOKIE
 from app.web.views import problem_view
 
-router = APIRouter(prefix="/instructor", include_in_schema=False)
+router = APIRouter(prefix="/instructor", include_in_schema=False, dependencies=[Depends(check_form_token)])
 
 
 def require_instructor(request: Request) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -12,11 +12,12 @@ from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
 from app.practice import Practice, attempt_budgets
 from app.throttle import ThrottledClient
+from app.web.csrf import check_form_token
 from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
 from app.web.forms import FormError, answers_from_form
 from app.web.views import problem_view
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_form_token)])
 
 
 def set_points(bank: Bank) -> dict[str, dict[str, dict[str, float]]]:

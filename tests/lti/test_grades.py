@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from app.lti import claims as c
 from app.lti.outbox import DrainReport
 from app.storage.lti import LtiGradePost
+from tests.forms import post_form
 from tests.lti.conftest import MOODLE_LINEITEM, NOW, drain, launch
 from tests.lti.platform import FakePlatform
 
@@ -46,7 +47,7 @@ def start(browser: TestClient, platform: FakePlatform, link: dict[str, str], sub
 
 
 def answer(browser: TestClient, part: str, text: str | list[str], problem: str = PROBLEM) -> None:
-    assert browser.post(f"/problems/{problem}", data={"part": part, f"a.{part}": text}).status_code == 200
+    assert post_form(browser, f"/problems/{problem}", {"part": part, f"a.{part}": text}).status_code == 200
 
 
 def posts(app: FastAPI) -> list[LtiGradePost]:
@@ -166,8 +167,7 @@ def test_failed_posts_are_shown_to_instructors_and_can_be_sent_again(
     page = teacher.get("/instructor/lti")
     assert page.status_code == 200 and "score post: HTTP 422" in page.text and "failed: 1" in page.text
     assert teacher.post("/instructor/lti/retry", data={"csrf": "forged"}).status_code == 403
-    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
-    assert teacher.post("/instructor/lti/retry", data={"csrf": csrf}).status_code == 200
+    assert post_form(teacher, "/instructor/lti/retry", {}, page="/instructor/lti").status_code == 200
     assert drain(lti_app, NOW + timedelta(minutes=1)).sent == 1 and [p.status for p in posts(lti_app)] == ["sent"]
 
 

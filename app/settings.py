@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         600, gt=0, le=100_000, description="The same per IP address (a classroom may share one)."
     )
     address_rate_burst: int = Field(300, ge=1, le=100_000, description="Of those, how many at once.")
+    login_rate_per_minute: float = Field(
+        5, gt=0, le=100_000, description="Instructor token sign-ins per minute of one IP address."
+    )
+    login_rate_burst: int = Field(10, ge=1, le=100_000, description="Of those, how many at once.")
     # -- LTI settings --
     lti_platforms_file: Path | None = Field(
         None, description="TOML or YAML file of LTI 1.3 platforms (issuer, client id, deployments, endpoints)."

@@ -26,18 +26,21 @@ from app.settings import Settings
 class ClientLimits:
     by_learner: RateLimiter
     by_address: RateLimiter
+    logins: RateLimiter  # instructor token sign-ins per address: a token must not be guessable by brute force
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ClientLimits:
         learner = (settings.client_rate_per_minute, settings.client_rate_burst)
         address = (settings.address_rate_per_minute, settings.address_rate_burst)
+        logins = (settings.login_rate_per_minute, settings.login_rate_burst)
         if settings.redis_url:
             namespace = f"{settings.redis_namespace}:client"
             return cls(
                 RedisBuckets(settings.redis_url, *learner, namespace=f"{namespace}:learner"),
                 RedisBuckets(settings.redis_url, *address, namespace=f"{namespace}:address"),
+                RedisBuckets(settings.redis_url, *logins, namespace=f"{namespace}:login"),
             )
-        return cls(MemoryBuckets(*learner), MemoryBuckets(*address))
+        return cls(MemoryBuckets(*learner), MemoryBuckets(*address), MemoryBuckets(*logins))
 
     def take(self, learner_id: str | None, address: str) -> None:
         """One token from each bucket (the address's only, for a browser without a cookie yet), or a 429."""
@@ -54,9 +57,19 @@ class ClientLimits:
                     {"Retry-After": wait},
                 )  # fmt: skip
 
+    def take_login(self, address: str) -> None:
+        decision = self.logins.acquire(address)
+        if not decision.allowed:
+            wait = decision.retry_after_header
+            raise ApiError(
+                429, PROBLEM_TYPE + "rate-limited", "Too Many Requests",
+                f"Too many sign-in attempts from this address; retry after {wait} s.", {"Retry-After": wait},
+            )  # fmt: skip
+
     def close(self) -> None:
         self.by_learner.close()
         self.by_address.close()
+        self.logins.close()
 
 
 _lock = threading.Lock()
@@ -84,4 +97,10 @@ def throttle_anonymous(request: Request, principal: AuthDep) -> None:
         throttle_client(request)
 
 
+def throttle_login(request: Request) -> None:
+    """A dependency: one token of this address's sign-in bucket."""
+    client_limits(request).take_login(request.client.host if request.client else "unknown")
+
+
 ThrottledClient = Annotated[None, Depends(throttle_client)]
+ThrottledLogin = Annotated[None, Depends(throttle_login)]

@@ -4,6 +4,7 @@ new window when the frame cannot keep cookies) and `/lti/cookie-check`."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import secrets
@@ -21,12 +22,14 @@ from app.lti.errors import LtiError, bad_request, rejected
 from app.lti.grades import target_points
 from app.lti.launch import VerifiedLaunch, consume, verify
 from app.lti.service import LtiService
+from app.storage.instructor_sessions import Scope
 from app.storage.lti import LtiPlatform
 from app.storage.repository import Repository
 from app.throttle import ThrottledClient
 from app.web.csrf import same_origin
 from app.web.deps import render
-from app.web.identity import INSTRUCTOR_COOKIE, LEARNER_COOKIE, ONE_YEAR
+from app.web.identity import LEARNER_COOKIE, ONE_YEAR
+from app.web.instructor_auth import INSTRUCTOR_COOKIE, start_session
 
 router = APIRouter(prefix="/lti", include_in_schema=False)
 OPEN_TICKET_LIFETIME = 120  # seconds to click "open in a new window"
@@ -50,7 +53,9 @@ def set_cookie(response: Response, key: str, value: str, *, partitioned: bool, *
         response.raw_headers[-1] = (name, header + b"; Partitioned")
 
 
-def set_identity(response: Response, request: Request, learner_id: str, instructor: bool, framed: bool) -> None:
+def set_identity(
+    response: Response, request: Request, learner_id: str, instructor_session: str | None, framed: bool
+) -> None:
     """The signed learner (and instructor) cookies of app.web.identity. In a frame the LMS page is another site:
     only `SameSite=None; Secure` cookies are sent back, `Partitioned` (CHIPS) keeps them where third-party
     cookies are otherwise blocked. A top-level window (the new-window fallback) gets ordinary first-party ones."""
@@ -60,9 +65,9 @@ def set_identity(response: Response, request: Request, learner_id: str, instruct
     set_cookie(
         response, LEARNER_COOKIE, signer.sign_learner(learner_id), max_age=ONE_YEAR, partitioned=framed, **options
     )
-    if instructor:
+    if instructor_session is not None:
         age = INSTRUCTOR_COOKIE_AGE
-        set_cookie(response, INSTRUCTOR_COOKIE, signer.sign_instructor(), max_age=age, partitioned=framed, **options)
+        set_cookie(response, INSTRUCTOR_COOKIE, instructor_session, max_age=age, partitioned=framed, **options)
 
 
 STATE_BINDING = "lti-state"
@@ -207,11 +212,13 @@ async def _resource_link(request: Request, lti: ServiceDep, bank: BankDep, verif
             if target is not None and not instructor:  # instructors' own tries are not graded
                 store.record_launch(session, learner.id, verified.deployment.id, claims, target, now)
             payload = {
-                "learner_id": learner.id, "instructor": instructor, "destination": destination,
+                "learner_id": learner.id, "instructor": dataclasses.asdict(scope) if scope else None,
+                "destination": destination,
                 "key_hash": hashlib.sha256(open_key.encode()).hexdigest(),
             }  # fmt: skip
             return learner.id, store.issue_ticket(session, "open", payload, now, OPEN_TICKET_LIFETIME)
 
+    scope = Scope(verified.platform.id, claims.deployment_id, claims.context_id) if instructor else None
     open_key = secrets.token_urlsafe(32)  # only this launch page holds it: the new window asks it for the key
     learner_id, ticket = await run_in_threadpool(begin)
     if verified.cookie_seen:  # the frame kept the login's cookie: it will keep ours
@@ -222,7 +229,8 @@ async def _resource_link(request: Request, lti: ServiceDep, bank: BankDep, verif
             "open_key": open_key,
         }  # fmt: skip
         response = render(request, "lti/launch.html", context)
-    set_identity(response, request, learner_id, instructor, framed=True)
+    session_id = await run_in_threadpool(start_session, request, scope) if scope else None
+    set_identity(response, request, learner_id, session_id, framed=True)
     return response
 
 
@@ -309,7 +317,9 @@ async def open_in_window(
         raise LtiError(403, "not-this-browser", "This link works only from the page that offered it",
                        "Open the activity again from your course, in this browser.")  # fmt: skip
     response = RedirectResponse(payload["destination"], status_code=303)
-    set_identity(response, request, payload["learner_id"], payload["instructor"], framed=False)
+    scope = Scope(**payload["instructor"]) if payload.get("instructor") else None
+    session_id = await run_in_threadpool(start_session, request, scope) if scope else None
+    set_identity(response, request, payload["learner_id"], session_id, framed=False)
     return response
 
 

@@ -9,10 +9,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, delete, select, update
+from sqlalchemy import CheckConstraint, Index, Integer, Select, String, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.storage.lti import LtiDeployment, LtiLaunch
 from app.storage.models import Base
 
 PURGE_AFTER = timedelta(days=1)  # expired or revoked sessions go a day later
@@ -46,6 +48,20 @@ class Scope:
     @property
     def everything(self) -> bool:
         return self.platform_id is None
+
+    def learners(self) -> Select[Any] | None:
+        """The ids of the learners this scope may see (launched from its course), or None for everyone."""
+        if self.everything:
+            return None
+        return (
+            select(LtiLaunch.learner_id)
+            .join(LtiDeployment, LtiDeployment.id == LtiLaunch.deployment_pk)
+            .where(
+                LtiDeployment.platform_id == self.platform_id,
+                LtiDeployment.deployment_id == self.deployment_id,
+                LtiLaunch.context_id == self.context_id,
+            )
+        )
 
 
 def _hash(session_id: str) -> str:

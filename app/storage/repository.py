@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from sqlalchemy import Table, and_, func, select
+from sqlalchemy import Select, Table, and_, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -305,9 +305,9 @@ class Repository:
             progress[problem_id] = ProblemProgress(status, earned, float(sum(points.values())), solved, len(points))
         return progress
 
-    def part_statistics(self, problem_id: str) -> dict[str, PartStats]:
+    def part_statistics(self, problem_id: str, learners: Select[Any] | None = None) -> dict[str, PartStats]:
         """Instructor statistics of every part with counted attempts (see `app.storage.statistics`)."""
-        return part_statistics(self.session, problem_id)
+        return part_statistics(self.session, problem_id, learners)
 
     # Upserts: the dialects spell INSERT … ON CONFLICT alike, but SQLAlchemy has one construct per dialect.
 

@@ -13,7 +13,6 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 LEARNER_COOKIE = "quiz_learner"
-INSTRUCTOR_COOKIE = "quiz_instructor"
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -21,7 +20,6 @@ class Signer:
     def __init__(self, key: str) -> None:
         self._key = key.encode()
         self._learner = URLSafeSerializer(key, salt="learner")
-        self._instructor = URLSafeSerializer(key, salt="instructor")
 
     def learner(self, cookie: str | None) -> str | None:
         try:
@@ -37,15 +35,6 @@ class Signer:
 
     def sign_learner(self, learner_id: str) -> str:
         return self._learner.dumps(learner_id)
-
-    def instructor(self, cookie: str | None) -> bool:
-        try:
-            return bool(cookie) and self._instructor.loads(cookie) == "instructor"
-        except BadSignature:
-            return False
-
-    def sign_instructor(self) -> str:
-        return self._instructor.dumps("instructor")
 
 
 class LearnerCookieMiddleware(BaseHTTPMiddleware):

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from app.throttle import ClientLimits
 from tests.forms import form_tokens, post_form
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,3 +155,21 @@ def test_a_grid_beyond_the_largest_matrix_is_refused_and_nothing_is_stored(stude
     assert response.status_code == 422
     assert "at most 20 rows and 20 columns" in response.json()["detail"]
     assert attempts_stored(student, "c147-w23-3") == {}
+
+
+def test_instructor_sign_ins_are_throttled_per_address(student: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = ClientLimits.from_settings(student.app.state.settings)  # type: ignore[attr-defined]
+    monkeypatch.setattr(student.app.state, "client_limits", fresh, raising=False)  # type: ignore[attr-defined]
+    statuses = [post_form(student, "/instructor/login", {"token": f"guess-{i:04d}"}).status_code for i in range(11)]
+    assert statuses == [401] * 10 + [429]
+    refused = post_form(student, "/instructor/login", {"token": "a-long-instructor-token"})
+    assert refused.status_code == 429 and "Too many sign-in attempts" in refused.json()["detail"]
+
+
+def test_each_sign_in_gets_its_own_session(student: TestClient) -> None:
+    cookies = set()
+    for _ in range(2):
+        browser = TestClient(student.app)
+        post_form(browser, "/instructor/login", {"token": "a-long-instructor-token"})
+        cookies.add(browser.cookies["quiz_instructor"])
+    assert len(cookies) == 2

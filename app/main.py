@@ -18,6 +18,7 @@ from app.settings import Settings, get_settings, signing_key
 from app.storage.db import make_engine, migrate, session_factory
 from app.web import instructor, pages
 from app.web.csrf import CrossSiteMiddleware, form_token
+from app.web.headers import FrameAncestors, SecurityHeadersMiddleware
 from app.web.identity import LearnerCookieMiddleware, Signer
 
 
@@ -53,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signer = Signer(signing_key(settings))
     app.add_middleware(LearnerCookieMiddleware, signer=app.state.signer, secure=settings.secure_cookies)
     app.add_middleware(CrossSiteMiddleware)
+    ancestors = FrameAncestors(app.state.session_factory, settings.frame_ancestors)
+    app.add_middleware(SecurityHeadersMiddleware, ancestors=ancestors)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)  # outermost: before any work
     install_error_handlers(app)
     app.include_router(problems.router)

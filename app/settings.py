@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         256_000, ge=4096, le=100_000_000, description="Largest request body accepted (larger: 413)."
     )
+    frame_ancestors: list[str] = Field(
+        default_factory=list,
+        description='Origins that may embed the tool besides the registered LMSs, JSON: ["https://*.instructure.com"].',
+    )
     # -- REST API settings --
     api_rate_per_minute: float = Field(
         120, gt=0, le=100_000, description="Requests per minute an API key may sustain (token bucket refill)."
@@ -72,7 +76,9 @@ class Settings(BaseSettings):
         None, description="TOML or YAML file of LTI 1.3 platforms (issuer, client id, deployments, endpoints)."
     )
     lti_tool_url: str | None = Field(
-        None, description="Public https base URL of this tool for LTI (default: from the request)."
+        None,
+        pattern=r"^https://[^/?#\s]+(/[^?#\s]*)?$",
+        description="Public https base URL of this tool for LTI; set it in production (else from the Host header).",
     )
     lti_grade_policy: str = Field(
         "best", pattern="^(best|latest)$", description="Which attempt of each part counts in LMS grades."

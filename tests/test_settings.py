@@ -60,3 +60,10 @@ def test_postgresql_without_a_shared_secret_refuses_to_start_unless_single_host(
     assert len(signing_key(Settings(data_dir=tmp_path, database_url=POSTGRES, single_host=True))) >= 32
     shared = "s" * 40
     assert signing_key(Settings(data_dir=tmp_path, database_url=POSTGRES, secret_key=shared)) == shared
+
+
+@pytest.mark.parametrize("url", ["http://quiz.example.edu", "https://quiz.example.edu?x=1", "javascript:alert(1)"])
+def test_the_lti_tool_url_must_be_a_plain_https_url(tmp_path: Path, url: str) -> None:
+    with pytest.raises(ValueError, match="lti_tool_url"):
+        Settings(data_dir=tmp_path, lti_tool_url=url)
+    assert Settings(data_dir=tmp_path, lti_tool_url="https://quiz.example.edu/tools/q").lti_tool_url

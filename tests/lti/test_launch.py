@@ -363,3 +363,12 @@ def test_a_ticket_link_opened_in_another_browser_signs_nobody_in(
     assert cross_site.status_code == 403 and "quiz_learner" not in victim.cookies
     no_opener = victim.post("/lti/open", data={"ticket": ticket, "key": ""}, headers=SAME_ORIGIN)
     assert no_opener.status_code == 403 and "quiz_learner" not in victim.cookies
+
+
+def test_a_configured_tool_url_is_used_whatever_the_host_header_says(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lti_app.state.lti.settings, "lti_tool_url", "https://quiz.example.edu")
+    query = {"iss": moodle.issuer, "login_hint": "1", "target_link_uri": "x", "client_id": moodle.client_id}
+    response = browser.get("/lti/login", params=query, headers={"host": "evil.example"}, follow_redirects=False)
+    assert "redirect_uri=https%3A%2F%2Fquiz.example.edu%2Flti%2Flaunch" in response.headers["location"]

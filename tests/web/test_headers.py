@@ -4,7 +4,10 @@ nosniff and a Referrer-Policy, on every response."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -26,12 +29,18 @@ def test_every_response_forbids_inline_scripts_sniffing_and_foreign_framing(app)
         assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "same-origin"
 
 
+def run(coroutine: Coroutine[Any, Any, str]) -> str:
+    """Run a coroutine in its own thread (the browser tests' Playwright keeps an event loop in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_the_registered_lms_origins_may_frame_the_tool(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     migrate(engine)
     sessions = session_factory(engine)
     ancestors = FrameAncestors(sessions, ["https://*.instructure.com"])
-    assert asyncio.run(ancestors.get()) == "https://*.instructure.com"
+    assert run(ancestors.get()) == "https://*.instructure.com"
     config = PlatformConfig(
         issuer="https://moodle.example.edu", client_id="tool", auth_login_url="https://login.example.edu/auth",
         auth_token_url="https://moodle.example.edu/token", jwks_url="https://moodle.example.edu/jwks",
@@ -39,5 +48,5 @@ def test_the_registered_lms_origins_may_frame_the_tool(tmp_path: Path) -> None:
     )  # fmt: skip
     with sessions() as session:
         store.register(session, config, "cli", utcnow())
-    assert asyncio.run(FrameAncestors(sessions, []).get()) == "https://login.example.edu https://moodle.example.edu"
+    assert run(FrameAncestors(sessions, []).get()) == "https://login.example.edu https://moodle.example.edu"
     engine.dispose()

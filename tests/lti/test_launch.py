@@ -324,6 +324,7 @@ def test_the_same_sub_from_two_tenants_of_one_issuer_is_two_learners(
     other_browser = TestClient(lti_app, base_url="https://testserver")
     assert launch(other_browser, canvas_b, sub=sub, **link).status_code == 200
     found = learners(lti_app, sub)
+    assert len(found) == 2
     assert sorted(learner.lti_client_id or "" for learner in found) == sorted([canvas.client_id, canvas_b.client_id])
     signer = lti_app.state.signer
     assert signer.learner(browser.cookies["quiz_learner"]) != signer.learner(other_browser.cookies["quiz_learner"])
@@ -354,10 +355,10 @@ def test_a_ticket_link_opened_in_another_browser_signs_nobody_in(
     response = launch(browser, moodle, sub=uuid.uuid4().hex, **{c.CUSTOM: {c.CUSTOM_SET: SET}})
     open_url = re.search(r'href="(/lti/open/[^"]+)"', response.text)
     assert open_url is not None
-    key = data_attribute(response.text, "data-open-key")  # the attacker's own launch page holds it
     victim = TestClient(lti_app, base_url="https://testserver")
     page = victim.get(open_url.group(1), follow_redirects=False)
     assert page.status_code == 200 and "quiz_learner" not in victim.cookies
+    key = data_attribute(response.text, "data-open-key")  # the attacker's own launch page holds it
     ticket = data_attribute(page.text, 'name="ticket" value')
     cross_site = victim.post("/lti/open", data={"ticket": ticket, "key": key}, headers={"sec-fetch-site": "cross-site"})
     assert cross_site.status_code == 403 and "quiz_learner" not in victim.cookies

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
@@ -69,7 +70,7 @@ class SecurityHeadersMiddleware:
             return
         try:
             ancestors = await self.ancestors.get()
-        except Exception:  # no LTI tables yet (before migrations): only this site may frame it
+        except SQLAlchemyError:  # no LTI tables yet (before migrations): only this site may frame it
             ancestors = ""
         policy = f"{POLICY} {ancestors}".rstrip()
 

@@ -212,7 +212,7 @@ def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
     graph = task.graph()
     trials = sample_trials(
         task.variables, task.dims, task.trials, stable_seed(task.key, seed), _informative(task, author_scope),
-        graph.evaluate,
+        graph.evaluate, graph.near_kinks,
     )  # fmt: skip
     envs = [_env(trial, author_scope) for trial in trials]
     if task.target is not None:

@@ -181,14 +181,15 @@ def _perturbed_names(tree: Node, scope: Scope) -> Iterator[Node]:
     shielded = _shielded(tree)
     bases = {id(n.left) for n in tree.walk() if isinstance(n, Binary) and n.op == "^"}
     for node in tree.walk():
-        if isinstance(node, Name) and node.name in scope.symbols and id(node) not in shielded:
-            if scope.symbols[node.name].role == "value":
-                yield _replace_at(tree, node, Binary("juxt", _n("2"), node))
-                yield _replace_at(tree, node, Binary("/", node, _n("2")))
-                yield _replace_at(tree, node, Binary("+", node, _n("1")))
-                yield _replace_at(tree, node, Binary("-", node, _n("1")))
-                if id(node) not in bases:
-                    yield _replace_at(tree, node, Neg(node))
+        if not isinstance(node, Name) or id(node) in shielded:
+            continue
+        if node.name in scope.symbols and scope.symbols[node.name].role == "value":
+            yield _replace_at(tree, node, Binary("juxt", _n("2"), node))
+            yield _replace_at(tree, node, Binary("/", node, _n("2")))
+            yield _replace_at(tree, node, Binary("+", node, _n("1")))
+            yield _replace_at(tree, node, Binary("-", node, _n("1")))
+            if id(node) not in bases:
+                yield _replace_at(tree, node, Neg(node))
 
 
 def _scalar_constant(node: Node) -> bool:

@@ -10,8 +10,9 @@ from typing import Any
 from app.bank.gradcheck import gradient_failures
 from app.bank.loader import Bank, SpecError, load_bank
 from app.bank.models import ProblemSpec
-from app.bank.variants import make_variant, render_text
+from app.bank.variants import make_variant
 from app.engine.errors import AuthorError
+from app.engine.parameters import render_text
 
 DEFAULT_SEEDS = 20
 

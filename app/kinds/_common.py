@@ -20,6 +20,8 @@ from app.engine.evaluate import Value, check_constant_exponents, evaluate
 from app.engine.functions import FUNCTIONS
 from app.engine.graph import VariableGraph
 from app.engine.memo import BoundedCache
+from app.engine.parameters import calculate as calculate_params
+from app.engine.parameters import render_text
 from app.engine.parse import parse
 from app.engine.syntax import Call, Compare, Index, Name, Sum
 from app.engine.variables import VariableSpec
@@ -70,15 +72,11 @@ def be(n: int) -> str:
 
 def render(text: str, variant: Variant) -> str:
     """`text` with its `{{ name }}` placeholders replaced by the variant's parameter values."""
-    from app.bank.variants import render_text  # imported here: app.bank imports this package
-
     return render_text(text, dict(variant.params))
 
 
 def calculate(expr: str, variant: Variant) -> float | int:
     """An author's arithmetic over the variant's parameters, with the engine's safe parser."""
-    from app.bank.variants import calculate as calculate_params  # imported here: app.bank imports this package
-
     return calculate_params(expr, dict(variant.params))
 
 

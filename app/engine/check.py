@@ -220,7 +220,11 @@ def _informative(task: ExpressionTask, scope: Scope) -> Callable[[Trial], bool]:
     node = read(task.answer, scope)[0] if task.target is None and task.answer is not None else None
 
     def nonzero(trial: Trial) -> bool:
-        value = trial.env[task.target] if node is None else evaluate_trials(node, [_env(trial, scope)])[0]
+        if node is not None:
+            value = evaluate_trials(node, [_env(trial, scope)])[0]
+        else:
+            assert task.target is not None  # a task has an answer or a target (checked when it is prepared)
+            value = trial.env[task.target]
         return bool(np.any(np.abs(value) > 1e-12))
 
     return nonzero

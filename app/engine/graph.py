@@ -44,7 +44,9 @@ class _Derived:
 class VariableGraph:
     """Compiled variables of one question. `symbols` gives every variable's (inferred) shape."""
 
-    def __init__(self, variables: Mapping[str, VariableSpec], dims: Mapping[str, tuple[int, int]] = ()) -> None:
+    def __init__(
+        self, variables: Mapping[str, VariableSpec], dims: Mapping[str, tuple[int, int]] | None = None
+    ) -> None:
         self.variables = dict(variables)
         self.symbols: dict[str, Symbol] = {
             name: spec.symbol(name) for name, spec in self.variables.items() if not spec.derived
@@ -55,17 +57,17 @@ class VariableGraph:
             self.symbols[name] = self.variables[name].symbol(name, self._infer(self.derived[name]))
 
     # -- compiling ------------------------------------------------------------------------------------------------
-    def scope(self, extra: Mapping[str, Symbol] = ()) -> Scope:
+    def scope(self, extra: Mapping[str, Symbol] | None = None) -> Scope:
         """Every name, with the shapes known so far (derived shapes are placeholders until inferred)."""
         symbols = {n: Symbol(n, (), "value") for n in self.variables}
         symbols.update(self.symbols)
-        symbols.update(dict(extra))
+        symbols.update(extra or {})
         return Scope(symbols)
 
-    def read(self, text: str, where: tuple[str, ...], bound: Mapping[str, Symbol] = ()) -> Node:
+    def read(self, text: str, where: tuple[str, ...], bound: Mapping[str, Symbol] | None = None) -> Node:
         scope = self.scope(bound)
         try:
-            return resolve(parse(text, scope.symbols.keys()), scope, frozenset(bound))
+            return resolve(parse(text, scope.symbols.keys()), scope, frozenset(bound or {}))
         except StudentError as error:
             raise AuthorError(f"`{text}` cannot be read: {error.message}", where) from None
 
@@ -145,7 +147,8 @@ class VariableGraph:
             for other in self.ancestors(name):
                 if other not in overrides:
                     local[other] = self.value(other, local, sizes)
-        return local[name]
+        result: Value = local[name]
+        return result
 
     def value(self, name: str, env: dict[str, Any], sizes: Mapping[str, int]) -> Value:
         d = self.derived[name]
@@ -381,8 +384,9 @@ def _recurrence_value(graph: VariableGraph, d: _Derived, env: dict[str, Any], si
 class _ConstantFamily:
     """Every member of a family at one value (its mean), recording which members were read."""
 
-    def __init__(self, value: Value, changed: Mapping[int, Value] = ()) -> None:
-        self.value, self.changed, self.read = value, dict(changed), set()
+    def __init__(self, value: Value, changed: Mapping[int, Value] | None = None) -> None:
+        self.value, self.changed = value, dict(changed or {})
+        self.read: set[int] = set()
 
     def __getitem__(self, k: int) -> Value:
         self.read.add(k)
@@ -405,7 +409,7 @@ def _moment_value(graph: VariableGraph, d: _Derived, env: dict[str, Any], sizes:
         for jacobian in _jacobians(graph, moment, env, means, sizes, source, c):
             cov = _covariance(d, source, env, jacobian.shape[1])
             total = total + jacobian @ cov @ jacobian.T
-    return total
+    return as_value(total)
 
 
 def _input_mean(graph: VariableGraph, d: _Derived, source: str, env: dict[str, Any], sizes: Mapping[str, int]) -> Any:
@@ -419,7 +423,8 @@ def _moment_of(graph: VariableGraph, moment: MomentSpec, env: dict[str, Any], in
                sizes: Mapping[str, int]) -> Value:  # fmt: skip
     fresh = {n: v for n, v in env.items() if n not in graph.derived}
     fresh.update(inputs)
-    return graph.evaluate(fresh, sizes, only=moment.of)[moment.of]
+    value: Value = graph.evaluate(fresh, sizes, only=moment.of)[moment.of]
+    return value
 
 
 def _jacobians(graph: VariableGraph, moment: MomentSpec, env: dict[str, Any], means: dict[str, Any],

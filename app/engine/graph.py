@@ -196,6 +196,21 @@ class VariableGraph:
                 return source
         return None
 
+    def is_affine(self, name: str, env: dict[str, Any], sizes: Mapping[str, int], rng: np.random.Generator) -> bool:
+        """Whether a moment variable's `of` is affine in its random inputs here, so that its moments are exact:
+        f(μ + a) + f(μ − a) = 2 f(μ) for a random change a of every input (every family member it reads)."""
+        d = self.derived[name]
+        moment = d.spec.expectation or d.spec.second_moment
+        assert moment is not None
+        means = {source: _input_mean(self, d, source, env, sizes) for source in moment.random}
+        center = np.asarray(_moment_of(self, moment, env, means, sizes), dtype=float)
+        steps = {source: _random_change(mean, rng) for source, mean in means.items()}
+        sides = [
+            np.asarray(_moment_of(self, moment, env, {s: _moved(means[s], steps[s], sign) for s in means}, sizes))
+            for sign in (1.0, -1.0)
+        ]
+        return bool(np.allclose(sides[0] + sides[1], 2 * center, rtol=1e-8, atol=1e-10))
+
     def gradient(self, of: str, wrt: str, env: dict[str, Any]) -> Value:
         """∂of/∂wrt by reverse mode: each derived variable passes its adjoint on to what it reads."""
         adjoint: dict[str, Value] = {of: 1.0}
@@ -447,6 +462,19 @@ def _jacobians(graph: VariableGraph, moment: MomentSpec, env: dict[str, Any], me
             columns.append(value - center)
         out.append(np.hstack(columns))
     return out
+
+
+def _random_change(mean: Any, rng: np.random.Generator) -> Any:
+    """A random change of an input: one per family member the variable read, else one of the input's shape."""
+    if isinstance(mean, _ConstantFamily):
+        return {k: rng.normal(size=np.shape(mean.value)) for k in sorted(mean.read)}
+    return rng.normal(size=np.shape(mean)) if np.shape(mean) else float(rng.normal())
+
+
+def _moved(mean: Any, change: Any, sign: float) -> Any:
+    if isinstance(mean, _ConstantFamily):
+        return _ConstantFamily(mean.value, {k: as_value(mean.value + sign * step) for k, step in change.items()})
+    return as_value(mean + sign * change)
 
 
 def _covariance(d: _Derived, source: str, env: dict[str, Any], size: int) -> np.ndarray:

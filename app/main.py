@@ -26,7 +26,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        migrate(engine)
+        if settings.migrate_on_start:
+            migrate(engine)  # under a lock: N processes starting together migrate once (app/storage/db.py)
         if app.state.checker.pool.closed:  # a second run of the lifespan (tests) gets fresh workers
             app.state.checker = Checker(settings)
         app.state.checker.start()

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
         30, ge=0, le=3600, description="Grade outbox drain interval (also woken after each attempt); 0: off."
     )
     lti_outbox_max_tries: int = Field(12, ge=1, le=100, description="Tries of a grade post before it fails.")
+    # -- reliability and scale-out settings --
+    migrate_on_start: bool = Field(
+        True, description="Migrate the database when the app starts (under a lock); 0: run `quizzes migrate`."
+    )
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

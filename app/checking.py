@@ -14,7 +14,13 @@ from app.kinds import Answer
 from app.settings import Settings
 
 PRELOAD = ["numpy", "sympy", "app.bank.grading"]
+UNAVAILABLE = "unavailable"  # the verdict's reason when no worker could check the answer (busy pool, crash)
 T = TypeVar("T")
+
+
+def is_transient(verdict: Verdict) -> bool:
+    """Whether the verdict says nothing about the answer, only that it could not be checked now (retry it)."""
+    return verdict.reason == UNAVAILABLE
 
 
 class Checker:
@@ -51,9 +57,7 @@ class Checker:
     def close(self) -> None:
         self.pool.close()
 
-    async def check(
-        self, problem: ProblemSpec, answers: Mapping[str, Answer], seed: int
-    ) -> dict[str, Verdict]:
+    async def check(self, problem: ProblemSpec, answers: Mapping[str, Answer], seed: int) -> dict[str, Verdict]:
         """One verdict per answered part; a part that overruns its limits is invalid, the others unaffected."""
         return {pid: await self.check_one(problem, pid, answer, seed) for pid, answer in answers.items()}
 
@@ -65,7 +69,7 @@ class Checker:
         except CheckMemoryError as error:
             return Verdict.invalid(error.message, "memory")
         except SandboxError as error:
-            return Verdict.invalid(error.message, "unavailable")
+            return Verdict.invalid(error.message, UNAVAILABLE)
 
     async def preview(self, problem: ProblemSpec, part_id: str, text: str, seed: int) -> Interpretation:
         try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 
 from app.bank.models import ProblemSpec
-from app.checking import Checker
+from app.checking import Checker, is_transient
 from app.engine.verdict import Status, Verdict
 from app.kinds import Answer
 from app.storage.api_keys import attempts_by_key
@@ -30,6 +30,11 @@ class Submission:
 
     seed: int
     verdicts: dict[str, Verdict]
+
+    @property
+    def unchecked(self) -> list[str]:
+        """Parts that could not be checked right now (busy or crashed workers): retrying may check them."""
+        return [part_id for part_id, verdict in self.verdicts.items() if is_transient(verdict)]
 
 
 def part_key(idempotency_key: str, part_id: str) -> str:
@@ -126,12 +131,14 @@ class Practice:
                 to_check[part_id] = answer
         checked = await self.checker.check(problem, to_check, seed)
         for part_id, verdict in checked.items():
+            # A transient failure is shown (and kept, uncounted) but never under the key: a retry checks again.
+            key = None if is_transient(verdict) else keys.get(part_id)
             attempt = await run_in_threadpool(
                 self.repo.record_attempt, learner_id, problem.id, part_id, seed, to_check[part_id], verdict,
-                verdict.status != "invalid", keys.get(part_id),
+                verdict.status != "invalid", key,
             )  # fmt: skip
             # Under a key, the attempt that stands may be a concurrent duplicate's: report that one.
-            verdicts[part_id] = stored_verdict(attempt) if part_id in keys else verdict
+            verdicts[part_id] = stored_verdict(attempt) if key else verdict
         if checked:
             for hook in self.after_submit:
                 await hook(learner_id, problem, verdicts)

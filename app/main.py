@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.api import problems
 from app.api.errors import install_error_handlers
+from app.availability import install_availability
 from app.bank.store import BankStore
 from app.checking import Checker
 from app.settings import Settings, get_settings, signing_key
@@ -66,11 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_lti(app)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-
-    @app.get("/healthz", include_in_schema=False)
-    def health() -> dict[str, object]:
-        return {"status": "ok", "workers": app.state.checker.pool.alive}
-
+    install_availability(app)  # 503 on database outages; /healthz, /healthz/live, /healthz/ready
     return app
 
 

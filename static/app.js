@@ -39,6 +39,10 @@
     form.setAttribute("aria-busy", "true");
     try {
       var response = await fetch(action, { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" });
+      if (!response.ok) {  // e.g. 503 during an outage: nothing was recorded
+        announce("Your answer could not be recorded right now; please send it again in a few seconds.");
+        return;
+      }
       var html = await response.text();
       var page = new DOMParser().parseFromString(html, "text/html");
       var ids = target === "*" ? Array.from(form.querySelectorAll("section.part")).map(function (s) { return s.dataset.part; }) : [target];

@@ -174,21 +174,32 @@ class WorkerPool:
                 self._pending -= self.size
                 self._cond.notify_all()
 
-    def run(self, fn: Callable[..., T], /, *args: Any, timeout: float | None = None, **kwargs: Any) -> T:
+    def run(
+        self,
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        timeout: float | None = None,
+        queue_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> T:
         """Run ``fn(*args, **kwargs)`` in a worker and return its result; blocking and thread-safe.
+
+        ``queue_timeout`` (default: the pool's) bounds the wait for a free worker, e.g. what is left of a caller's
+        own deadline.
 
         Raises:
             CheckTimeout: The task ran longer than ``timeout`` (default: the pool's) and was killed.
             CheckMemoryError: The task hit the memory limit.
             WorkerCrashed: The worker died, or the task's exception could not be sent back.
-            PoolBusy: No worker became free within ``queue_timeout``.
+            PoolBusy: No worker became free within the queue timeout.
             Exception: Whatever ``fn`` raised, with its type, message and attributes.
         """
         limit = self.timeout if timeout is None else timeout
         payload = pickle.dumps((fn, args, kwargs), _PROTOCOL)  # bad arguments fail here, not in a worker
         if not self._started:
             self.start()
-        deadline = time.monotonic() + self.queue_timeout
+        deadline = time.monotonic() + (self.queue_timeout if queue_timeout is None else queue_timeout)
         while True:
             worker = self._acquire(deadline)
             try:

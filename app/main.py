@@ -16,7 +16,7 @@ from app.bank.store import BankStore
 from app.checking import Checker
 from app.settings import Settings, get_settings, signing_key
 from app.storage.db import make_engine, migrate, session_factory
-from app.web import instructor, pages
+from app.web import form_tokens, instructor, pages
 from app.web.identity import LearnerCookieMiddleware, Signer
 
 
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.checker = Checker(settings)
     app.state.session_factory = session_factory(engine)
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
+    form_tokens.install(app.state.templates)  # {{ form_token() }}: the hidden idempotency token of every form
     app.state.signer = Signer(signing_key(settings))
     app.add_middleware(LearnerCookieMiddleware, signer=app.state.signer, secure=settings.secure_cookies)
     install_error_handlers(app)

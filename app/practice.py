@@ -19,7 +19,7 @@ from app.engine.verdict import Status, Verdict
 from app.kinds import Answer
 from app.storage.api_keys import attempts_by_key
 from app.storage.models import Attempt
-from app.storage.repository import PartSummary, Repository
+from app.storage.repository import NewAttempt, PartSummary, Repository
 
 ATTEMPT_KEY_LENGTH = 100  # the length of Attempt.idempotency_key
 
@@ -130,15 +130,16 @@ class Practice:
             elif not is_blank(answer):
                 to_check[part_id] = answer
         checked = await self.checker.check(problem, to_check, seed)
-        for part_id, verdict in checked.items():
-            # A transient failure is shown (and kept, uncounted) but never under the key: a retry checks again.
-            key = None if is_transient(verdict) else keys.get(part_id)
-            attempt = await run_in_threadpool(
-                self.repo.record_attempt, learner_id, problem.id, part_id, seed, to_check[part_id], verdict,
-                verdict.status != "invalid", key,
-            )  # fmt: skip
+        # A transient failure is shown (and kept, uncounted) but never under the key: a retry checks again.
+        rows = [
+            NewAttempt(part_id, to_check[part_id], verdict, verdict.status != "invalid",
+                       None if is_transient(verdict) else keys.get(part_id))
+            for part_id, verdict in checked.items()
+        ]  # fmt: skip
+        stored = await run_in_threadpool(self.repo.record_attempts, learner_id, problem.id, seed, rows)
+        for row, attempt in zip(rows, stored, strict=True):
             # Under a key, the attempt that stands may be a concurrent duplicate's: report that one.
-            verdicts[part_id] = stored_verdict(attempt) if key else verdict
+            verdicts[row.part_id] = stored_verdict(attempt) if row.key else row.verdict
         if checked:
             for hook in self.after_submit:
                 await hook(learner_id, problem, verdicts)

@@ -45,6 +45,12 @@
       }
       var html = await response.text();
       var page = new DOMParser().parseFromString(html, "text/html");
+      // The fresh page's form carries fresh hidden tokens (templates/_form_tokens.html): the next post sends them.
+      var fresh = page.querySelector("form.answers");
+      if (fresh) fresh.querySelectorAll(":scope > input[type=hidden][name]").forEach(function (input) {
+        var mine = form.querySelector(':scope > input[type=hidden][name="' + input.name + '"]');
+        if (mine) mine.value = input.value;
+      });
       var ids = target === "*" ? Array.from(form.querySelectorAll("section.part")).map(function (s) { return s.dataset.part; }) : [target];
       ids.forEach(function (id) {
         var fresh = page.getElementById("part-" + id);

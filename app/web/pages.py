@@ -12,6 +12,7 @@ from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
 from app.practice import Practice
 from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
+from app.web.form_tokens import FirstPostDep, FormTokenDep
 from app.web.forms import answers_from_form
 from app.web.views import problem_view
 
@@ -63,9 +64,10 @@ def back_to(problem_id: str, anchor: str = "") -> RedirectResponse:
 
 @router.post("/problems/{problem_id}")
 async def submit(
-    problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep
+    problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep, token: FormTokenDep
 ) -> Response:
-    """Grade one part (button `part=<id>`) or every answered part (`part=*`), then show the page again."""
+    """Grade one part (button `part=<id>`) or every answered part (`part=*`), then show the page again; the form's
+    token keys the attempts, so the same post sent twice is counted once."""
     form = await request.form()
     target = str(form.get("part", "*"))
     part_ids = [p.id for p in problem.parts if target in ("*", p.id)]
@@ -73,12 +75,14 @@ async def submit(
         raise HTTPException(422, f"No part {target!r} in this problem.")
     answers = answers_from_form(form, part_ids)
     hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
-    await Practice(repo, checker, hooks).submit(learner, problem, answers)
+    await Practice(repo, checker, hooks).submit(learner, problem, answers, idempotency_key=token)
     return back_to(problem.id, f"part-{target}" if target != "*" else "")
 
 
 @router.post("/problems/{problem_id}/variant")
-async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep) -> Response:
+async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep, first: FirstPostDep) -> Response:
+    if not first:
+        return back_to(problem.id)  # the same form sent again: one variant was drawn already
     await run_in_threadpool(repo.get_or_create_learner, learner)
     await run_in_threadpool(repo.seed_for, learner, problem.id)
     await run_in_threadpool(repo.new_variant, learner, problem.id)
@@ -86,9 +90,13 @@ async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep) -
 
 
 @router.post("/problems/{problem_id}/hint")
-async def hint(problem: ProblemDep, repo: RepoDep, learner: LearnerDep, part: Annotated[str, Form()]) -> Response:
+async def hint(
+    problem: ProblemDep, repo: RepoDep, learner: LearnerDep, part: Annotated[str, Form()], first: FirstPostDep
+) -> Response:
     if part not in {p.id for p in problem.parts}:
         raise HTTPException(422, f"No part {part!r} in this problem.")
+    if not first:
+        return back_to(problem.id, f"part-{part}")  # the same form sent again: that hint is shown already
     await run_in_threadpool(repo.get_or_create_learner, learner)
     await run_in_threadpool(repo.reveal_hint, learner, problem.id, part)
     return back_to(problem.id, f"part-{part}")

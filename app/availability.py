@@ -73,6 +73,21 @@ def _short(exc: Exception) -> str:
     return str(orig or exc).strip().splitlines()[0] if str(orig or exc).strip() else type(exc).__name__
 
 
+class DependencyMissing(RuntimeError):
+    """A dependency a scaled-out instance needs cannot be reached at start."""
+
+
+def check_shared_dependencies(app: FastAPI) -> None:
+    """With QUIZ_SCALE_OUT, refuse to start until the shared PostgreSQL and Redis answer: an instance that came up
+    without them would serve students state no other instance sees."""
+    settings: Settings = app.state.settings
+    if not settings.scale_out:
+        return
+    missing = [name for name, ok in (("PostgreSQL", _database_ok(app)), ("Redis", _redis_ok(settings))) if not ok]
+    if missing:
+        raise DependencyMissing(f"QUIZ_SCALE_OUT=1 but {' and '.join(missing)} cannot be reached; not starting.")
+
+
 def _database_ok(app: FastAPI) -> bool:
     try:
         with app.state.session_factory() as session:

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.api import problems
 from app.api.errors import install_error_handlers
-from app.availability import install_availability
+from app.availability import check_shared_dependencies, install_availability
 from app.bank.store import BankStore
 from app.checking import Checker
 from app.settings import Settings, get_settings, signing_key
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        check_shared_dependencies(app)  # QUIZ_SCALE_OUT: the shared PostgreSQL and Redis must answer
         if settings.migrate_on_start:
             migrate(engine)  # under a lock: N processes starting together migrate once (app/storage/db.py)
         if app.state.checker.pool.closed:  # a second run of the lifespan (tests) gets fresh workers

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
-from app.availability import SERVICE_UNAVAILABLE
+from app.availability import SERVICE_UNAVAILABLE, DependencyMissing
 from app.main import create_app
 from app.settings import Settings
+from tests.databases import postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,3 +116,27 @@ def test_readiness_without_live_workers_is_503(tmp_path: Path) -> None:
         client.app.state.checker.pool.close()  # type: ignore[attr-defined]  # every worker gone
         ready = client.get("/healthz/ready")
     assert ready.status_code == 503 and ready.json()["checks"]["workers"] is False
+
+
+def test_scale_out_needs_a_shared_postgresql_and_redis(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(data_dir=tmp_path, scale_out=True)
+    assert (
+        "QUIZ_SCALE_OUT=1 (several instances): QUIZ_DATABASE_URL must be the PostgreSQL database every instance"
+        " shares; QUIZ_REDIS_URL must be the Redis every instance shares (rate limits)." in str(caught.value)
+    )
+
+
+def test_a_scaled_out_instance_does_not_start_without_its_redis(tmp_path: Path) -> None:
+    with postgres_database() as url:
+        client = make_client(
+            tmp_path, scale_out=True, database_url=url, redis_url=f"redis://127.0.0.1:{closed_port()}/0"
+        )
+        with pytest.raises(DependencyMissing, match=r"^QUIZ_SCALE_OUT=1 but Redis cannot be reached; not starting\.$"):
+            client.__enter__()
+
+
+def test_a_scaled_out_instance_starts_with_its_postgresql_and_redis(tmp_path: Path) -> None:
+    redis = "redis://127.0.0.1:6379/0"
+    with postgres_database() as url, make_client(tmp_path, scale_out=True, database_url=url, redis_url=redis) as client:
+        assert client.get("/healthz/ready").json()["checks"] == {"database": True, "workers": True, "redis": True}

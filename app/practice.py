@@ -109,15 +109,8 @@ class Practice:
         finds the attempts already stored under the key and returns their verdicts, at their variant, without
         checking or counting again, and two identical submissions at once store one attempt per part.
         """
-        await run_in_threadpool(self.repo.get_or_create_learner, learner_id)
         keys = {pid: part_key(idempotency_key, pid) for pid in answers} if idempotency_key else {}
-        earlier = await run_in_threadpool(attempts_by_key, self.repo.session, learner_id, keys.values()) if keys else {}
-        if earlier:
-            seed = next(iter(earlier.values())).seed
-        elif seed is None:
-            seed = await run_in_threadpool(self.repo.seed_for, learner_id, problem.id)
-        summaries = await run_in_threadpool(self.repo.part_summaries, learner_id, problem.id, seed)
-        await run_in_threadpool(self.repo.release)
+        seed, earlier, summaries = await run_in_threadpool(self._prepare, learner_id, problem.id, keys, seed)
         verdicts: dict[str, Verdict] = {}
         to_check: dict[str, Answer] = {}
         for part_id, answer in answers.items():
@@ -144,3 +137,19 @@ class Practice:
             for hook in self.after_submit:
                 await hook(learner_id, problem, verdicts)
         return Submission(seed, verdicts)
+
+    def _prepare(
+        self, learner_id: str, problem_id: str, keys: Mapping[str, str], seed: int | None
+    ) -> tuple[int, dict[str, Attempt], dict[str, PartSummary]]:
+        """What checking needs, read in one trip to a thread: the connection goes back to the pool before the
+        request waits for a worker, so requests queued for checks never hold the connections pages need."""
+        try:
+            self.repo.get_or_create_learner(learner_id)
+            earlier = attempts_by_key(self.repo.session, learner_id, keys.values()) if keys else {}
+            if earlier:
+                seed = next(iter(earlier.values())).seed
+            elif seed is None:
+                seed = self.repo.seed_for(learner_id, problem_id)
+            return seed, earlier, self.repo.part_summaries(learner_id, problem_id, seed)
+        finally:
+            self.repo.release()

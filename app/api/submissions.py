@@ -32,8 +32,9 @@ from app.api.learners import LEARNER_ID, RepoDep
 from app.bank.grading import total_score
 from app.engine.verdict import Verdict
 from app.practice import Practice, attempts_left
-from app.storage.api_keys import IDEMPOTENCY_KEY_LENGTH, claim_request, finish_request
+from app.storage.api_keys import IDEMPOTENCY_KEY_LENGTH, IdempotentRequest, claim_request, finish_request
 from app.storage.repository import MAX_SEED
+from app.web.deps import in_one_trip
 
 RETRY_AFTER_SECONDS = "2"
 IDEMPOTENCY_KEY = re.compile(rf"^[A-Za-z0-9._~-]{{1,{IDEMPOTENCY_KEY_LENGTH}}}$")
@@ -142,9 +143,13 @@ async def submit(
     if unknown:
         raise _unprocessable("unknown-part", "Unknown part", f"Unknown part id(s) {unknown}; this problem has {known}.")
     learner = body.learner_id
-    await run_in_threadpool(repo.get_or_create_learner, learner)
     request_print = fingerprint(body)
-    claim = await run_in_threadpool(claim_request, repo.session, learner, key, request_print)
+
+    def claim_key() -> IdempotentRequest:
+        repo.get_or_create_learner(learner)
+        return claim_request(repo.session, learner, key, request_print)
+
+    claim = await in_one_trip(repo, claim_key)
     if claim.fingerprint != request_print:
         raise _unprocessable(
             "idempotency-key-reused",
@@ -165,7 +170,7 @@ async def submit(
             " (the parts already checked are not checked or counted again).",
             headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
-    summaries = await run_in_threadpool(repo.part_summaries, learner, spec.id, submission.seed)
+    summaries = await in_one_trip(repo, lambda: repo.part_summaries(learner, spec.id, submission.seed))
     parts = {
         pid: PartResult(
             **submission.verdicts[pid].model_dump(),

@@ -15,10 +15,9 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 
 from app.storage.form_posts import first_use
-from app.web.deps import LearnerDep, RepoDep
+from app.web.deps import LearnerDep, RepoDep, in_one_trip
 
 FIELD = "form_token"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -47,8 +46,12 @@ async def first_post(token: Annotated[str | None, Depends(posted_token)], repo: 
     """Whether this form post is acted on: True the first time its token is seen (and always without a token)."""
     if token is None:
         return True
-    await run_in_threadpool(repo.get_or_create_learner, learner)
-    return await run_in_threadpool(first_use, repo.session, learner, token)
+
+    def claim() -> bool:
+        repo.get_or_create_learner(learner)
+        return first_use(repo.session, learner, token)
+
+    return await in_one_trip(repo, claim)
 
 
 FormTokenDep = Annotated[str | None, Depends(posted_token)]

@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
 from app.practice import Practice
-from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
+from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, in_one_trip, render
 from app.web.form_tokens import FirstPostDep, FormTokenDep
 from app.web.forms import answers_from_form
 from app.web.views import problem_view
@@ -83,9 +82,13 @@ async def submit(
 async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep, first: FirstPostDep) -> Response:
     if not first:
         return back_to(problem.id)  # the same form sent again: one variant was drawn already
-    await run_in_threadpool(repo.get_or_create_learner, learner)
-    await run_in_threadpool(repo.seed_for, learner, problem.id)
-    await run_in_threadpool(repo.new_variant, learner, problem.id)
+
+    def draw() -> int:
+        repo.get_or_create_learner(learner)
+        repo.seed_for(learner, problem.id)
+        return repo.new_variant(learner, problem.id)
+
+    await in_one_trip(repo, draw)
     return back_to(problem.id)
 
 
@@ -97,6 +100,10 @@ async def hint(
         raise HTTPException(422, f"No part {part!r} in this problem.")
     if not first:
         return back_to(problem.id, f"part-{part}")  # the same form sent again: that hint is shown already
-    await run_in_threadpool(repo.get_or_create_learner, learner)
-    await run_in_threadpool(repo.reveal_hint, learner, problem.id, part)
+
+    def reveal() -> int:
+        repo.get_or_create_learner(learner)
+        return repo.reveal_hint(learner, problem.id, part)
+
+    await in_one_trip(repo, reveal)
     return back_to(problem.id, f"part-{part}")

@@ -109,25 +109,25 @@ async def exam_start(url: str, students: int, concurrency: int, hostile_share: f
     return run
 
 
-async def noop(url: str, requests: int, concurrency: int) -> Run:
-    """The same number of requests at the same concurrency, to an endpoint that does nothing."""
-    run, gate = Run(students=requests), asyncio.Semaphore(concurrency)
+async def noop(url: str, students: int, concurrency: int) -> Run:
+    """The same clients doing the same number of requests, to an endpoint that does nothing: each simulated
+    student opens its own connection and makes two requests, at the same concurrency."""
+    run, gate = Run(students=students), asyncio.Semaphore(concurrency)
 
-    async def one(client: httpx.AsyncClient) -> None:
-        async with gate:
-            start = time.perf_counter()
-            try:
-                response = await client.get(NOOP)
-                run.errors += response.status_code != 200
-            except httpx.HTTPError:
-                run.errors += 1
-            run.pages.append((time.perf_counter() - start) * 1000)
+    async def one() -> None:
+        async with gate, httpx.AsyncClient(base_url=url, timeout=120) as client:
+            for _ in range(2):
+                start = time.perf_counter()
+                try:
+                    response = await client.get(NOOP)
+                    run.errors += response.status_code != 200
+                except httpx.HTTPError:
+                    run.errors += 1
+                run.pages.append((time.perf_counter() - start) * 1000)
 
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
-        start = time.perf_counter()
-        await asyncio.gather(*(one(client) for _ in range(requests)))
-        run.seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(students)))
+    run.seconds = time.perf_counter() - start
     return run
 
 
@@ -167,7 +167,7 @@ def report(name: str, exam: Run, baseline: Run) -> str:
 
 def measure(name: str, url: str, args: argparse.Namespace) -> str:
     asyncio.run(warm_up(url))
-    baseline = asyncio.run(noop(url, 2 * args.students, args.concurrency))
+    baseline = asyncio.run(noop(url, args.students, args.concurrency))
     exam = asyncio.run(exam_start(url, args.students, args.concurrency, args.hostile_share))
     text = report(name, exam, baseline)
     print(text, flush=True)

@@ -4,16 +4,19 @@ liveness from readiness. The database outage is real: the app's database URL poi
 from __future__ import annotations
 
 import socket
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from sqlalchemy import text
 
 from app.availability import SERVICE_UNAVAILABLE, DependencyMissing
 from app.main import create_app
 from app.settings import Settings
+from app.storage import make_engine
 from tests.databases import postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,3 +143,21 @@ def test_a_scaled_out_instance_starts_with_its_postgresql_and_redis(tmp_path: Pa
     redis = "redis://127.0.0.1:6379/0"
     with postgres_database() as url, make_client(tmp_path, scale_out=True, database_url=url, redis_url=redis) as client:
         assert client.get("/healthz/ready").json()["checks"] == {"database": True, "workers": True, "redis": True}
+
+
+def test_connections_the_database_server_terminates_are_replaced_without_an_error(tmp_path: Path) -> None:
+    name = f"quizzes-{uuid.uuid4().hex[:12]}"
+    with postgres_database() as url, make_client(tmp_path, database_url=f"{url}&application_name={name}") as client:
+        assert client.get("/problems/c147-w23-2").status_code == 200
+        admin = make_engine(url)
+        try:
+            with admin.begin() as connection:
+                killed = connection.execute(
+                    text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :n"),
+                    {"n": name},
+                ).scalar()
+        finally:
+            admin.dispose()
+        assert killed >= 1  # the app's pooled connections are gone
+        assert client.get("/problems/c147-w23-2").status_code == 200
+        assert client.get("/healthz/ready").json()["checks"]["database"] is True

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     migrate = sub.add_parser("migrate", help="Create or upgrade the database schema (safe to run at any time).")
     migrate.set_defaults(handler=_migrate)
 

@@ -1,5 +1,10 @@
 // Progressive enhancement: the pages work as plain forms; with JavaScript, math is typeset with KaTeX,
 // answers are checked without a full reload, and formula fields show a live preview.
+//
+// Ordering: a part's live preview and its check race each other (both are fetches). Every part keeps two
+// generation counters; a response is applied only if no newer request for the same part started since it was
+// sent, and a check invalidates (and aborts) any preview in flight. "Interpreted as" lives in ONE element per
+// part (the preview box), whose content is replaced, never appended to.
 (function () {
   "use strict";
 
@@ -28,6 +33,39 @@
     return (verdict ? verdict.textContent.trim() : "") + (message ? ". " + message.textContent.trim() : "");
   }
 
+  // Per-part request generations: a response older than the latest request of its kind is dropped.
+  var previewGeneration = {}, checkGeneration = {}, previewInFlight = {}, previewTimers = {};
+
+  function bump(counter, part) {
+    counter[part] = (counter[part] || 0) + 1;
+    return counter[part];
+  }
+
+  function cancelPreview(part) {
+    window.clearTimeout(previewTimers[part]);
+    bump(previewGeneration, part);
+    if (previewInFlight[part]) previewInFlight[part].abort();
+    previewInFlight[part] = null;
+  }
+
+  function fieldValues(section) {
+    return Array.from(section.querySelectorAll("input[name], textarea[name], select[name]")).map(function (el) {
+      return el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
+    });
+  }
+
+  function restoreValues(section, values) {
+    Array.from(section.querySelectorAll("input[name], textarea[name], select[name]")).forEach(function (el, i) {
+      if (i >= values.length) return;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = values[i];
+      else if (el.type !== "hidden") el.value = values[i];
+    });
+  }
+
+  function sameValues(a, b) {
+    return a.length === b.length && a.every(function (v, i) { return v === b[i]; });
+  }
+
   async function submitAnswers(event) {
     var form = event.target;
     if (!form.matches || !form.matches("form.answers")) return;
@@ -36,20 +74,24 @@
     var data = new FormData(form, submitter);
     var action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
     var target = submitter ? submitter.value : "*";
+    var ids = target === "*" ? Array.from(form.querySelectorAll("section.part")).map(function (s) { return s.dataset.part; }) : [target];
+    var sent = {}, generations = {};
+    ids.forEach(function (id) {
+      cancelPreview(id);
+      generations[id] = bump(checkGeneration, id);
+      var section = document.getElementById("part-" + id);
+      if (section) sent[id] = fieldValues(section);
+    });
     form.setAttribute("aria-busy", "true");
     try {
       var response = await fetch(action, { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" });
       var html = await response.text();
       var page = new DOMParser().parseFromString(html, "text/html");
-      var ids = target === "*" ? Array.from(form.querySelectorAll("section.part")).map(function (s) { return s.dataset.part; }) : [target];
-      ids.forEach(function (id) {
-        var fresh = page.getElementById("part-" + id);
-        var old = document.getElementById("part-" + id);
-        if (fresh && old) { old.replaceWith(fresh); typeset(fresh); }
-      });
+      var applied = ids.filter(function (id) { return checkGeneration[id] === generations[id]; });
+      applied.forEach(function (id) { replacePart(page, id, sent[id]); });
       var score = page.querySelector(".meta .score");
       if (score) document.querySelector(".meta .score").textContent = score.textContent;
-      var first = document.getElementById("part-" + ids[0]);
+      var first = applied.length ? document.getElementById("part-" + applied[0]) : null;
       if (first) {
         announce(ids.length === 1 ? verdictText(first) : "Answers checked.");
         var feedback = first.querySelector(".feedback");
@@ -62,44 +104,75 @@
     }
   }
 
-  var timers = {};
-  function schedulePreview(input) {
-    var part = input.dataset.preview;
-    window.clearTimeout(timers[part]);
-    timers[part] = window.setTimeout(function () { preview(input, part); }, 250);
+  // Swap in the server's fresh section; what the student typed while the request was out stays in the box.
+  function replacePart(page, id, sentValues) {
+    var fresh = page.getElementById("part-" + id);
+    var old = document.getElementById("part-" + id);
+    if (!fresh || !old) return;
+    var typed = fieldValues(old);
+    old.replaceWith(fresh);
+    typeset(fresh);
+    if (sentValues && !sameValues(typed, sentValues)) {
+      restoreValues(fresh, typed);
+      var formula = fresh.querySelector("input[data-preview]");
+      if (formula) schedulePreview(formula);
+    }
   }
 
-  async function preview(input, part) {
+  function schedulePreview(input) {
+    var part = input.dataset.preview;
+    window.clearTimeout(previewTimers[part]);
+    previewTimers[part] = window.setTimeout(function () { preview(part); }, 250);
+  }
+
+  function interpretation(result) {
+    if (result.latex) {
+      var p = document.createElement("p");
+      p.className = "interpreted";
+      p.append("Interpreted as ");
+      var span = document.createElement("span");
+      span.className = "math inline";
+      span.textContent = result.latex;
+      p.append(span);
+      if (result.shape) p.append(" (" + result.shape + ")");
+      return p;
+    }
+    var pre = document.createElement("pre");
+    pre.className = "message error";
+    pre.textContent = result.feedback || "Cannot read this yet.";
+    return pre;
+  }
+
+  // Tells listeners (tests, embedding pages) how each preview ended: "shown", "stale" (dropped) or "aborted".
+  function previewSettled(part, outcome) {
+    document.dispatchEvent(new CustomEvent("quiz:preview", { detail: { part: part, outcome: outcome } }));
+  }
+
+  async function preview(part) {
+    var input = document.querySelector('input[data-preview="' + CSS.escape(part) + '"]');
     var box = document.getElementById("preview-" + part);
     var problem = document.querySelector("article.problem");
-    if (!box || !problem) return;
-    if (!input.value.trim()) { box.innerHTML = ""; return; }
+    if (!input || !box || !problem) return;
+    cancelPreview(part);
+    var generation = previewGeneration[part];
+    if (!input.value.trim()) { box.replaceChildren(); return; }
+    var controller = new AbortController();
+    previewInFlight[part] = controller;
     var body = { problem_id: problem.dataset.problem, part_id: part, seed: Number(problem.dataset.seed), text: input.value };
     try {
       var response = await fetch("/api/v1/preview", {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+        signal: controller.signal
       });
       var result = await response.json();
-      if (input.value !== body.text) return; // a newer keystroke will answer
-      box.innerHTML = "";
-      if (result.latex) {
-        var p = document.createElement("p");
-        p.className = "interpreted";
-        p.append("Interpreted as ");
-        var span = document.createElement("span");
-        span.className = "math inline";
-        span.textContent = result.latex;
-        p.append(span);
-        if (result.shape) p.append(" (" + result.shape + ")");
-        box.append(p);
-        typeset(box);
-      } else {
-        var pre = document.createElement("pre");
-        pre.className = "message error";
-        pre.textContent = result.feedback || "Cannot read this yet.";
-        box.append(pre);
-      }
-    } catch (err) { /* the preview is a convenience; checking still works */ }
+      if (previewGeneration[part] !== generation) { previewSettled(part, "stale"); return; } // a newer one answers
+      previewInFlight[part] = null;
+      var current = document.getElementById("preview-" + part);
+      if (!current) return;
+      current.replaceChildren(interpretation(result));
+      typeset(current);
+      previewSettled(part, "shown");
+    } catch (err) { previewSettled(part, "aborted"); } // or offline: the preview is a convenience
   }
 
   document.addEventListener("submit", submitAnswers);

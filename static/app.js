@@ -74,6 +74,12 @@
     var data = new FormData(form, submitter);
     var action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
     var target = submitter ? submitter.value : "*";
+    if (target === "edited") { // the page's default button: the part being typed in is the one to check
+      var typedIn = document.activeElement && document.activeElement.closest("section.part");
+      if (!typedIn) return;
+      target = typedIn.dataset.part;
+      data.set("part", target);
+    }
     var ids = target === "*" ? Array.from(form.querySelectorAll("section.part")).map(function (s) { return s.dataset.part; }) : [target];
     var sent = {}, generations = {};
     ids.forEach(function (id) {
@@ -89,6 +95,7 @@
       var page = new DOMParser().parseFromString(html, "text/html");
       var applied = ids.filter(function (id) { return checkGeneration[id] === generations[id]; });
       applied.forEach(function (id) { replacePart(page, id, sent[id]); });
+      if (response.ok) applied.forEach(function (id) { drafts.settle(document.getElementById("part-" + id)); });
       var score = page.querySelector(".meta .score");
       if (score) document.querySelector(".meta .score").textContent = score.textContent;
       var first = applied.length ? document.getElementById("part-" + applied[0]) : null;
@@ -112,6 +119,7 @@
     var typed = fieldValues(old);
     old.replaceWith(fresh);
     typeset(fresh);
+    fresh.serverValues = fieldValues(fresh);
     if (sentValues && !sameValues(typed, sentValues)) {
       restoreValues(fresh, typed);
       var formula = fresh.querySelector("input[data-preview]");
@@ -175,9 +183,69 @@
     } catch (err) { previewSettled(part, "aborted"); } // or offline: the preview is a convenience
   }
 
+  // Drafts in the browser: what is typed into a part is kept in localStorage (per learner, problem, variant
+  // and part) until the server shows it back, so a reload or a closed tab loses nothing. A draft is restored
+  // only onto the very values it was typed over: if the server shows something newer, the server wins.
+  var drafts = {
+    key: function (section) {
+      var problem = document.querySelector("article.problem");
+      return ["quiz-draft", problem.dataset.learner, problem.dataset.problem, problem.dataset.seed, section.dataset.part].join(":");
+    },
+    read: function (section) {
+      try { return JSON.parse(window.localStorage.getItem(drafts.key(section)) || "null"); } catch (err) { return null; }
+    },
+    write: function (section, value) {
+      try {
+        if (value) window.localStorage.setItem(drafts.key(section), JSON.stringify(value));
+        else window.localStorage.removeItem(drafts.key(section));
+      } catch (err) { /* storage full or disabled: the server still keeps drafts on every post */ }
+    },
+    save: function (section) {
+      var stored = drafts.read(section);
+      var base = stored ? stored.base : section.serverValues;
+      var values = fieldValues(section);
+      drafts.write(section, sameValues(values, base) ? null : { base: base, values: values });
+    },
+    // After the server answered for a part: what it shows is the new base; keep only what differs from it.
+    settle: function (section) {
+      if (!section || !section.serverValues) return;
+      var typed = fieldValues(section);
+      drafts.write(section, sameValues(typed, section.serverValues) ? null : { base: section.serverValues, values: typed });
+    },
+    restore: function (section) {
+      section.serverValues = fieldValues(section);
+      var stored = drafts.read(section);
+      if (!stored) return;
+      if (!sameValues(stored.base, section.serverValues)) { drafts.write(section, null); return; }
+      restoreValues(section, stored.values);
+      var formula = section.querySelector("input[data-preview]");
+      if (formula) schedulePreview(formula);
+    }
+  };
+
+  function partOf(el) { return el && el.closest ? el.closest("article.problem section.part") : null; }
+
   document.addEventListener("submit", submitAnswers);
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("input[data-preview]")) schedulePreview(event.target);
+    var section = partOf(event.target);
+    if (section && section.serverValues) drafts.save(section);
   });
-  document.addEventListener("DOMContentLoaded", function () { typeset(document.body); });
+  document.addEventListener("change", function (event) {
+    var section = partOf(event.target);
+    if (section && section.serverValues) drafts.save(section);
+  });
+  // Enter in a part's box checks that part (the browser alone would press the form's first button).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.isComposing || event.target.tagName !== "INPUT") return;
+    var section = partOf(event.target);
+    var button = section && section.querySelector('.actions button[name="part"]:not([formaction])');
+    if (!button) return;
+    event.preventDefault();
+    button.form.requestSubmit(button);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    typeset(document.body);
+    document.querySelectorAll("article.problem section.part").forEach(drafts.restore);
+  });
 })();

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import hashlib
+from dataclasses import dataclass
+from typing import Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
+from app.bank.models import ProblemSpec
 from app.practice import Practice
+from app.storage.drafts import drafts_for, keep_drafts
+from app.storage.repository import Repository
 from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
-from app.web.forms import answers_from_form
+from app.web.forms import EDITED_PART, EVERY_PART, answers_from_form, drafts_to_keep, parts_to_check
 from app.web.views import problem_view
 
 router = APIRouter(include_in_schema=False)
@@ -49,32 +55,72 @@ def problem_set(set_id: str, request: Request, bank: BankDep, repo: RepoDep, lea
 
 
 @router.get("/problems/{problem_id}", response_class=HTMLResponse)
-def problem_page(problem: ProblemDep, request: Request, repo: RepoDep, learner: KnownLearnerDep) -> Response:
+def problem_page(
+    problem: ProblemDep, request: Request, repo: RepoDep, learner: KnownLearnerDep, drafts: str | None = None
+) -> Response:
     seed = repo.seed_for(learner, problem.id)
     summaries = repo.part_summaries(learner, problem.id, seed)
     hints = {part.id: repo.hints_revealed(learner, problem.id, part.id) for part in problem.parts}
-    view = problem_view(problem, seed, summaries, hints)
-    return render(request, "problem.html", {"view": view, "seed": seed})
+    view = problem_view(problem, seed, summaries, hints, drafts=drafts_for(repo.session, learner, problem.id, seed))
+    context = {"view": view, "seed": seed, "learner_key": learner_key(learner), "drafts_saved": drafts == "saved"}
+    return render(request, "problem.html", context)
 
 
-def back_to(problem_id: str, anchor: str = "") -> RedirectResponse:
-    return RedirectResponse(f"/problems/{problem_id}{'#' + anchor if anchor else ''}", status_code=303)
+def learner_key(learner_id: str) -> str:
+    """Names the learner's drafts in the browser's storage without showing the id the cookie signs."""
+    return hashlib.blake2b(learner_id.encode(), digest_size=8).hexdigest()
+
+
+def back_to(problem_id: str, anchor: str = "", query: str = "") -> RedirectResponse:
+    url = f"/problems/{problem_id}{'?' + query if query else ''}{'#' + anchor if anchor else ''}"
+    return RedirectResponse(url, status_code=303)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A post of the problem page: every part's fields, and what the page showed (drafts over last answers)."""
+
+    seed: int
+    answers: dict[str, Any]
+    last_answers: dict[str, Any]
+    shown: dict[str, Any]
+
+
+def read_post(repo: Repository, learner: str, problem: ProblemSpec, form: FormData) -> Posted:
+    repo.get_or_create_learner(learner)
+    seed = repo.seed_for(learner, problem.id)
+    last = {pid: s.last_answer for pid, s in repo.part_summaries(learner, problem.id, seed).items()}
+    shown = {**last, **drafts_for(repo.session, learner, problem.id, seed)}
+    repo.release()
+    return Posted(seed, answers_from_form(form, [p.id for p in problem.parts]), last, shown)
+
+
+def keep_unchecked(repo: Repository, learner: str, problem: ProblemSpec, posted: Posted, checked: list[str]) -> None:
+    drafts = drafts_to_keep(posted.answers, posted.last_answers, checked)
+    keep_drafts(repo.session, learner, problem.id, posted.seed, drafts, cleared=[p.id for p in problem.parts])
 
 
 @router.post("/problems/{problem_id}")
 async def submit(
     problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep
 ) -> Response:
-    """Grade one part (button `part=<id>`) or every answered part (`part=*`), then show the page again."""
+    """Check one part (its button `part=<id>`; Enter without JavaScript: `part=edited`) or every answered part
+    (`part=*`); every other part's fields are kept as drafts. Then show the page again."""
     form = await request.form()
-    target = str(form.get("part", "*"))
-    part_ids = [p.id for p in problem.parts if target in ("*", p.id)]
-    if not part_ids:
+    target = str(form.get("part", EVERY_PART))
+    if target not in (EVERY_PART, EDITED_PART) and target not in {p.id for p in problem.parts}:
         raise HTTPException(422, f"No part {target!r} in this problem.")
-    answers = answers_from_form(form, part_ids)
+    posted = await run_in_threadpool(read_post, repo, learner, problem, form)
+    to_check = parts_to_check(target, posted.answers, posted.shown)
     hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
-    await Practice(repo, checker, hooks).submit(learner, problem, answers)
-    return back_to(problem.id, f"part-{target}" if target != "*" else "")
+    answers = {pid: posted.answers[pid] for pid in to_check}
+    verdicts = await Practice(repo, checker, hooks).submit(learner, problem, answers, seed=posted.seed)
+    recorded = [pid for pid, v in verdicts.items() if v.reason != "no_attempts"]  # a refused answer stays a draft
+    await run_in_threadpool(keep_unchecked, repo, learner, problem, posted, recorded)
+    if target == EDITED_PART and not to_check:
+        return back_to(problem.id, query="drafts=saved")
+    anchor = f"part-{to_check[0]}" if len(to_check) == 1 and target != EVERY_PART else ""
+    return back_to(problem.id, anchor)
 
 
 @router.post("/problems/{problem_id}/variant")
@@ -86,9 +132,13 @@ async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep) -
 
 
 @router.post("/problems/{problem_id}/hint")
-async def hint(problem: ProblemDep, repo: RepoDep, learner: LearnerDep, part: Annotated[str, Form()]) -> Response:
+async def hint(problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep) -> Response:
+    """Reveal the next hint of `part`; every part's fields (this one's too) are kept as drafts."""
+    form = await request.form()
+    part = str(form.get("part", ""))
     if part not in {p.id for p in problem.parts}:
         raise HTTPException(422, f"No part {part!r} in this problem.")
-    await run_in_threadpool(repo.get_or_create_learner, learner)
+    posted = await run_in_threadpool(read_post, repo, learner, problem, form)
+    await run_in_threadpool(keep_unchecked, repo, learner, problem, posted, [])
     await run_in_threadpool(repo.reveal_hint, learner, problem.id, part)
     return back_to(problem.id, f"part-{part}")

@@ -36,6 +36,14 @@ class PartView:
     more_hints: bool = False
     solution: Markup | None = None
     released: bool = False
+    draft: Any = None
+
+    @property
+    def shown_answer(self) -> Any:
+        """What the widget shows: the unchecked draft, else the last submitted answer."""
+        if self.draft is not None:
+            return self.draft
+        return self.summary.last_answer if self.summary else None
 
     @property
     def status(self) -> str:
@@ -91,9 +99,10 @@ def problem_view(
     summaries: dict[str, PartSummary] | None = None,
     hints_revealed: dict[str, int] | None = None,
     reveal_all: bool = False,
+    drafts: dict[str, Any] | None = None,
 ) -> ProblemView:
     variant = make_variant(problem, seed)
-    summaries, hints_revealed = summaries or {}, hints_revealed or {}
+    summaries, hints_revealed, drafts = summaries or {}, hints_revealed or {}, drafts or {}
     parts = []
     for part in problem.parts:
         summary = summaries.get(part.id)
@@ -110,6 +119,7 @@ def problem_view(
                 more_hints=shown < len(part.hints),
                 solution=markdown(part.solution, variant) if is_released and part.solution else None,
                 released=is_released,
+                draft=drafts.get(part.id),
             )
         )
     figures = [_figure(f, seed) for f in problem.figures]

@@ -1,0 +1,38 @@
+"""Student work: drafts of unchecked answers, per learner, problem, part and variant.
+
+Revision 0005_student (branch `student`, from 0001), created 2026-11-29.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0005_student"
+down_revision: str | None = "0001"
+branch_labels: tuple[str, ...] | None = ("student",)
+depends_on: str | None = None
+
+# Written out rather than imported from app.storage: a migration must not change when the models do.
+ANSWER = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "drafts",
+        sa.Column("learner_id", sa.String(32), nullable=False),
+        sa.Column("problem_id", sa.String(100), nullable=False),
+        sa.Column("part_id", sa.String(100), nullable=False),
+        sa.Column("seed", sa.Integer(), nullable=False),
+        sa.Column("answer", ANSWER, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learners.id"], name="fk_drafts_learner_id_learners", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("learner_id", "problem_id", "part_id", "seed", name="pk_drafts"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("drafts")

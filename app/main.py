@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from app.api import problems
 from app.api.errors import install_error_handlers
@@ -16,6 +15,7 @@ from app.checking import Checker
 from app.settings import Settings, get_settings, signing_key
 from app.storage.db import make_engine, migrate, session_factory
 from app.web import instructor, pages
+from app.web.deps import make_templates
 from app.web.identity import LearnerCookieMiddleware, Signer
 
 
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.bank_store = BankStore(settings.problems_dir, watch=settings.dev)
     app.state.checker = Checker(settings)
     app.state.session_factory = session_factory(engine)
-    app.state.templates = Jinja2Templates(directory=settings.templates_dir)
+    app.state.templates = make_templates(settings.templates_dir)
     app.state.signer = Signer(signing_key(settings))
     app.add_middleware(LearnerCookieMiddleware, signer=app.state.signer, secure=settings.secure_cookies)
     install_error_handlers(app)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from sqlalchemy import Table, and_, func, select
+from sqlalchemy import Table, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,6 +25,8 @@ from app.storage.statistics import PartStats, part_statistics
 ProgressStatus = Literal["not started", "partly correct", "done"]
 MAX_SEED = 2**31 - 1  # fits a 32-bit signed integer column
 _LEARNER_ID = re.compile(r"^[0-9a-f]{32}$")
+# A part is solved by a correct answer, or (free text) by a saved answer a person has graded.
+SOLVED = or_(Attempt.status == "correct", and_(Attempt.status == "saved", Attempt.graded_by.is_not(None)))
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class PartSummary:
 
     attempts_used: int
     best_score: float
-    solved: bool
+    solved: bool  # a correct answer, or a graded free-text one
     submissions: int
     last_status: Status
     last_score: float
@@ -42,6 +44,8 @@ class PartSummary:
     last_latex: str | None
     last_position: int | None
     last_answer: Any
+    last_graded_by: str | None = None  # self | instructor, for a saved (free-text) answer that was graded
+    last_grade_comment: str | None = None
 
     @property
     def last_verdict(self) -> Verdict:
@@ -190,7 +194,7 @@ class Repository:
                 Attempt.part_id,
                 func.count().filter(Attempt.counted),
                 func.max(Attempt.score).filter(Attempt.counted),
-                func.count().filter(and_(Attempt.counted, Attempt.status == "correct")),
+                func.count().filter(and_(Attempt.counted, SOLVED)),
                 func.count(),
                 func.max(Attempt.id),
             )
@@ -212,6 +216,8 @@ class Repository:
                 last_latex=last[part_id].latex,
                 last_position=last[part_id].position,
                 last_answer=last[part_id].answer,
+                last_graded_by=last[part_id].graded_by,
+                last_grade_comment=last[part_id].grade_comment,
             )
             for part_id, used, best, n_correct, submissions, _ in totals
         }
@@ -252,7 +258,8 @@ class Repository:
     ) -> dict[str, ProblemProgress]:
         """Progress on each problem of `problem_points` (problem → part → points), from counted attempts.
 
-        "done" once every part has a correct answer, "not started" before the first counted attempt.
+        "done" once every part has a correct (or, for free text, a graded) answer, "not started" before the first
+        counted attempt.
         """
         if not problem_points:
             return {}
@@ -261,7 +268,7 @@ class Repository:
                 Attempt.problem_id,
                 Attempt.part_id,
                 func.max(Attempt.score),
-                func.count().filter(Attempt.status == "correct"),
+                func.count().filter(SOLVED),
             )
             .where(Attempt.learner_id == learner_id, Attempt.counted, Attempt.problem_id.in_(list(problem_points)))
             .group_by(Attempt.problem_id, Attempt.part_id)

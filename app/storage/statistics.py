@@ -35,6 +35,7 @@ class PartStats:
     solved_by: int
     share_correct: float  # of counted attempts, 0 when there are none
     common_wrong: tuple[WrongAnswer, ...]
+    graded_for: int = 0  # free text: learners with a graded answer (self-assessed or by the instructor)
 
 
 def normalise_answer(answer: Any) -> Any:
@@ -62,6 +63,7 @@ def part_statistics(session: Session, problem_id: str) -> dict[str, PartStats]:
             func.count(distinct(Attempt.learner_id)),
             func.count(distinct(Attempt.learner_id)).filter(correct),
             func.count().filter(correct),
+            func.count(distinct(Attempt.learner_id)).filter(Attempt.graded_by.is_not(None)),
         )
         .where(Attempt.problem_id == problem_id, Attempt.counted)
         .group_by(Attempt.part_id)
@@ -74,8 +76,9 @@ def part_statistics(session: Session, problem_id: str) -> dict[str, PartStats]:
             solved_by=solved_by,
             share_correct=n_correct / attempts if attempts else 0.0,
             common_wrong=wrong.get(part_id, ()),
+            graded_for=graded_for,
         )
-        for part_id, attempts, learners, solved_by, n_correct in totals
+        for part_id, attempts, learners, solved_by, n_correct, graded_for in totals
     }
 
 

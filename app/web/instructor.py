@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import hmac
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.api.deps import BankDep, ProblemDep
+from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
+from app.grading import Grading
+from app.kinds import PartSpec
+from app.storage.grading import GradeRefused, grading_queue
 from app.web.deps import RepoDep, render
 from app.web.identity import INSTRUCTOR_COOKIE
 from app.web.views import problem_view
@@ -66,3 +71,40 @@ def preview(
 def statistics(request: Request, problem: ProblemDep, repo: RepoDep, _: Instructor) -> Response:
     stats = repo.part_statistics(problem.id)
     return render(request, "instructor/stats.html", {"problem": problem, "stats": stats})
+
+
+@router.get("/problems/{problem_id}/grading/{part_id}", response_class=HTMLResponse)
+def grading_page(request: Request, problem: ProblemDep, part_id: str, repo: RepoDep, _: Instructor) -> Response:
+    """Every learner's latest answer to a free-text part, to read, grade and comment (ungraded first)."""
+    part = _text_part(problem, part_id)
+    queue = grading_queue(repo.session, problem.id, part.id)
+    context = {"problem": problem, "part": part, "queue": queue, "error": request.query_params.get("error")}
+    return render(request, "instructor/grading.html", context)
+
+
+@router.post("/problems/{problem_id}/grading/{part_id}")
+async def give_grade(
+    request: Request,
+    problem: ProblemDep,
+    part_id: str,
+    repo: RepoDep,
+    _: Instructor,
+    attempt: Annotated[int, Form()],
+    points: Annotated[float, Form()],
+    comment: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    part = _text_part(problem, part_id)
+    hooks = getattr(request.app.state, "after_submit", ())  # the grade reaches the LMS like a checked answer
+    url = f"/instructor/problems/{problem.id}/grading/{part.id}"
+    try:
+        await Grading(repo, hooks).instructor_grade(problem, attempt, points, comment.strip() or None)
+    except GradeRefused as refused:
+        return RedirectResponse(f"{url}?{urlencode({'error': str(refused)})}", status_code=303)
+    return RedirectResponse(f"{url}#answer-{attempt}", status_code=303)
+
+
+def _text_part(problem: ProblemSpec, part_id: str) -> PartSpec:
+    part = next((p for p in problem.parts if p.id == part_id), None)
+    if part is None or part.kind != "text":
+        raise HTTPException(404, f"No free-text part {part_id!r} in this problem.")
+    return part

@@ -14,8 +14,10 @@ from starlette.datastructures import FormData
 from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
 from app.bank.models import ProblemSpec
+from app.grading import Grading
 from app.practice import Practice
 from app.storage.drafts import drafts_for, keep_drafts
+from app.storage.grading import GradeRefused
 from app.storage.repository import Repository
 from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
 from app.web.forms import EDITED_PART, EVERY_PART, answers_from_form, drafts_to_keep, parts_to_check
@@ -141,4 +143,24 @@ async def hint(problem: ProblemDep, request: Request, repo: RepoDep, learner: Le
     posted = await run_in_threadpool(read_post, repo, learner, problem, form)
     await run_in_threadpool(keep_unchecked, repo, learner, problem, posted, [])
     await run_in_threadpool(repo.reveal_hint, learner, problem.id, part)
+    return back_to(problem.id, f"part-{part}")
+
+
+@router.post("/problems/{problem_id}/self-assess")
+async def self_assess(problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep) -> Response:
+    """Grade one's own free-text answer by ticking the rubric items it covers (after seeing the model answer)."""
+    form = await request.form()
+    part = str(form.get("part", ""))
+    if part not in {p.id for p in problem.parts}:
+        raise HTTPException(422, f"No part {part!r} in this problem.")
+    posted = await run_in_threadpool(read_post, repo, learner, problem, form)
+    await run_in_threadpool(keep_unchecked, repo, learner, problem, posted, [])
+    ticked = form.getlist(f"rubric.{part}")
+    if not all(str(t).isdigit() for t in ticked):
+        raise HTTPException(422, "Tick items of the rubric shown.")
+    hooks = getattr(request.app.state, "after_submit", ())
+    try:
+        await Grading(repo, hooks).self_assess(learner, problem, part, {int(str(t)) for t in ticked})
+    except GradeRefused as refused:
+        raise HTTPException(409, str(refused)) from refused
     return back_to(problem.id, f"part-{part}")

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from app.bank.figures import render_figure
 from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant, render_text
+from app.grading import rubric_items
 from app.kinds import PartSpec, Variant
 from app.practice import attempts_left
 from app.storage.repository import PartSummary
@@ -45,14 +46,22 @@ class PartView:
             return self.draft
         return self.summary.last_answer if self.summary else None
 
+    rubric: list[Markup] = field(default_factory=list)
+
     @property
     def status(self) -> str:
-        """not-started | correct | incorrect | invalid | recorded (free text, self-assessed)."""
+        """not-started | correct | incorrect | invalid | saved (free text, not graded) | graded (free text)."""
         if self.summary is None or self.summary.last_status is None:
             return "not-started"
-        if self.part.kind == "text" and self.summary.last_status == "correct":
-            return "recorded"
+        if self.summary.last_status == "saved" and self.summary.last_graded_by:
+            return "graded"
         return self.summary.last_status
+
+    @property
+    def can_self_assess(self) -> bool:
+        """A saved answer, the model answer shown, and no instructor's grade yet (which would stand)."""
+        s = self.summary
+        return bool(self.released and s and s.last_status == "saved" and s.last_graded_by != "instructor")
 
 
 @dataclass
@@ -120,6 +129,7 @@ def problem_view(
                 solution=markdown(part.solution, variant) if is_released and part.solution else None,
                 released=is_released,
                 draft=drafts.get(part.id),
+                rubric=[inline(r, variant) for r in rubric_items(part)] if part.kind == "text" else [],
             )
         )
     figures = [_figure(f, seed) for f in problem.figures]

@@ -1,4 +1,5 @@
-"""Student work: drafts of unchecked answers, per learner, problem, part and variant.
+"""Student work: drafts of unchecked answers (per learner, problem, part and variant); free-text answers are
+`saved` (a new attempt status) and graded by people (who graded, a comment, when).
 
 Revision 0005_student (branch `student`, from 0001), created 2026-11-29.
 """
@@ -32,7 +33,25 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("learner_id", "problem_id", "part_id", "seed", name="pk_drafts"),
     )
+    with op.batch_alter_table("attempts") as batch:
+        batch.add_column(sa.Column("graded_by", sa.String(10), nullable=True))
+        batch.add_column(sa.Column("grade_comment", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("graded_at", sa.DateTime(timezone=True), nullable=True))
+        batch.drop_constraint("ck_attempts_status", type_="check")
+        batch.create_check_constraint(
+            op.f("ck_attempts_status"), "status IN ('correct', 'incorrect', 'invalid', 'saved')"
+        )
+        batch.create_check_constraint(
+            op.f("ck_attempts_graded_by"), "graded_by IS NULL OR graded_by IN ('self', 'instructor')"
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("attempts") as batch:
+        batch.drop_constraint("ck_attempts_graded_by", type_="check")
+        batch.drop_constraint("ck_attempts_status", type_="check")
+        batch.create_check_constraint(op.f("ck_attempts_status"), "status IN ('correct', 'incorrect', 'invalid')")
+        batch.drop_column("graded_at")
+        batch.drop_column("grade_comment")
+        batch.drop_column("graded_by")
     op.drop_table("drafts")

@@ -19,7 +19,7 @@ from app.engine.verdict import Status, Verdict
 from app.kinds import Answer
 from app.storage.api_keys import attempts_by_key
 from app.storage.models import Attempt
-from app.storage.repository import PartSummary, Repository
+from app.storage.repository import Repository
 
 ATTEMPT_KEY_LENGTH = 100  # the length of Attempt.idempotency_key
 
@@ -48,10 +48,11 @@ def stored_verdict(attempt: Attempt) -> Verdict:
     )  # fmt: skip
 
 
-def attempts_left(max_attempts: int | None, summary: PartSummary | None) -> int | None:
+def attempts_left(max_attempts: int | None, used: int) -> int | None:
+    """Attempts left at a limited part, `used` counted over every variant (None: unlimited)."""
     if max_attempts is None:
         return None
-    return max(0, max_attempts - (summary.attempts_used if summary else 0))
+    return max(0, max_attempts - used)
 
 
 def is_blank(answer: Answer) -> bool:
@@ -111,7 +112,7 @@ class Practice:
             seed = next(iter(earlier.values())).seed
         elif seed is None:
             seed = await run_in_threadpool(self.repo.seed_for, learner_id, problem.id)
-        summaries = await run_in_threadpool(self.repo.part_summaries, learner_id, problem.id, seed)
+        used = await run_in_threadpool(self.repo.attempts_used, learner_id, problem.id)
         await run_in_threadpool(self.repo.release)
         verdicts: dict[str, Verdict] = {}
         to_check: dict[str, Answer] = {}
@@ -119,7 +120,7 @@ class Practice:
             if part_id in keys and (done := earlier.get(keys[part_id])) is not None:
                 verdicts[part_id] = stored_verdict(done)
                 continue
-            left = attempts_left(problem.part(part_id).max_attempts, summaries.get(part_id))
+            left = attempts_left(problem.part(part_id).max_attempts, used.get(part_id, 0))
             if left == 0:
                 verdicts[part_id] = Verdict.invalid("You have used every attempt for this part.", "no_attempts")
             elif not is_blank(answer):

@@ -51,7 +51,7 @@ class SubmissionRequest(BaseModel):
 
 
 class PartResult(Verdict):
-    attempts_left: int | None = Field(None, description="Counted attempts left at this variant; null: unlimited.")
+    attempts_left: int | None = Field(None, description="Counted attempts left, over every variant; null: unlimited.")
 
 
 class SubmissionResponse(BaseModel):
@@ -149,11 +149,11 @@ async def submit(
     hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
     practice = Practice(repo, checker, hooks)
     submission = await practice.record(learner, spec, body.answers, seed=body.seed, idempotency_key=key)
-    summaries = await run_in_threadpool(repo.part_summaries, learner, spec.id, submission.seed)
+    used = await run_in_threadpool(repo.attempts_used, learner, spec.id)
     parts = {
         pid: PartResult(
             **submission.verdicts[pid].model_dump(),
-            attempts_left=attempts_left(spec.part(pid).max_attempts, summaries.get(pid)),
+            attempts_left=attempts_left(spec.part(pid).max_attempts, used.get(pid, 0)),
         )
         for pid in known
         if pid in submission.verdicts

@@ -222,6 +222,15 @@ class Repository:
             for part_id, used, best, n_correct, submissions, _ in totals
         }
 
+    def attempts_used(self, learner_id: str, problem_id: str) -> dict[str, int]:
+        """Counted attempts per part over every variant: a limited part's limit is not reset by new numbers."""
+        rows = self.session.execute(
+            select(Attempt.part_id, func.count())
+            .where(Attempt.learner_id == learner_id, Attempt.problem_id == problem_id, Attempt.counted)
+            .group_by(Attempt.part_id)
+        )
+        return {part_id: count for part_id, count in rows}
+
     # Hints
 
     def reveal_hint(self, learner_id: str, problem_id: str, part_id: str, available: int | None = None) -> int:

@@ -16,6 +16,7 @@ from app.bank.loader import Bank
 from app.bank.models import ProblemSpec
 from app.grading import Grading
 from app.practice import Practice
+from app.storage import variants
 from app.storage.drafts import drafts_for, keep_drafts
 from app.storage.grading import GradeRefused
 from app.storage.repository import Repository
@@ -63,9 +64,25 @@ def problem_page(
     seed = repo.seed_for(learner, problem.id)
     summaries = repo.part_summaries(learner, problem.id, seed)
     hints = {part.id: repo.hints_revealed(learner, problem.id, part.id) for part in problem.parts}
-    view = problem_view(problem, seed, summaries, hints, drafts=drafts_for(repo.session, learner, problem.id, seed))
-    context = {"view": view, "seed": seed, "learner_key": learner_key(learner), "drafts_saved": drafts == "saved"}
+    drafts_now = drafts_for(repo.session, learner, problem.id, seed)
+    used = repo.attempts_used(learner, problem.id)
+    view = problem_view(problem, seed, summaries, hints, drafts=drafts_now, attempts_used=used)
+    context = {
+        "view": view, "seed": seed, "learner_key": learner_key(learner), "drafts_saved": drafts == "saved",
+        "variant": variants.label_of(repo.session, learner, problem.id, seed),
+    }  # fmt: skip
     return render(request, "problem.html", context)
+
+
+@router.get("/problems/{problem_id}/variants", response_class=HTMLResponse)
+def variant_choice(problem: ProblemDep, request: Request, repo: RepoDep, learner: KnownLearnerDep) -> Response:
+    """Leaving the current variant, confirmed: fresh numbers, or back to a variant started before."""
+    seed = repo.seed_for(learner, problem.id)
+    context = {
+        "problem": problem, "current": variants.label_of(repo.session, learner, problem.id, seed),
+        "history": variants.history(repo.session, learner, problem.id),
+    }  # fmt: skip
+    return render(request, "variants.html", context)
 
 
 def learner_key(learner_id: str) -> str:
@@ -126,10 +143,19 @@ async def submit(
 
 
 @router.post("/problems/{problem_id}/variant")
-async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep) -> Response:
-    await run_in_threadpool(repo.get_or_create_learner, learner)
-    await run_in_threadpool(repo.seed_for, learner, problem.id)
-    await run_in_threadpool(repo.new_variant, learner, problem.id)
+async def change_variant(problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep) -> Response:
+    """A new variant (fresh numbers), or with `seed` back to one the learner started before (answers kept)."""
+    seed = (await request.form()).get("seed")
+
+    def change() -> None:
+        repo.get_or_create_learner(learner)
+        repo.seed_for(learner, problem.id)
+        if seed is None:
+            variants.remember(repo.session, learner, problem.id, repo.new_variant(learner, problem.id))
+        elif not str(seed).isdigit() or not variants.go_back(repo.session, learner, problem.id, int(str(seed))):
+            raise HTTPException(422, "That is not one of your variants of this problem.")
+
+    await run_in_threadpool(change)
     return back_to(problem.id)
 
 

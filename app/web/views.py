@@ -109,6 +109,7 @@ def problem_view(
     hints_revealed: dict[str, int] | None = None,
     reveal_all: bool = False,
     drafts: dict[str, Any] | None = None,
+    attempts_used: dict[str, int] | None = None,
 ) -> ProblemView:
     variant = make_variant(problem, seed)
     summaries, hints_revealed, drafts = summaries or {}, hints_revealed or {}, drafts or {}
@@ -123,7 +124,9 @@ def problem_view(
                 prompt=markdown(part.prompt, variant),
                 widget=_widget(part, variant),
                 summary=summary,
-                attempts_left=attempts_left(part.max_attempts, summary),
+                attempts_left=attempts_left(
+                    part.max_attempts, (attempts_used or {}).get(part.id, summary.attempts_used if summary else 0)
+                ),
                 hints=[inline(h, variant) for h in part.hints[:shown]],
                 more_hints=shown < len(part.hints),
                 solution=markdown(part.solution, variant) if is_released and part.solution else None,

@@ -75,12 +75,18 @@ def test_progress_shows_on_home_and_set_pages(student: TestClient) -> None:
     assert row and "status-done" in row.group(0) and "7 / 7" in row.group(0)
 
 
-def test_a_new_variant_changes_the_numbers_and_is_kept(student: TestClient) -> None:
-    assert "Variant as printed in the exam" in student.get("/problems/c147-w23-1").text
+def test_a_new_variant_is_numbered_kept_and_the_printed_one_is_a_way_back(student: TestClient) -> None:
+    assert "The variant as printed in the exam" in student.get("/problems/c147-w23-1").text
+    assert "Start variant 1 (fresh numbers)" in student.get("/problems/c147-w23-1/variants").text
     page = student.post("/problems/c147-w23-1/variant").text
-    seed = re.search(r"Variant #(\d+)", page)
-    assert seed
-    assert f"Variant #{seed.group(1)}" in student.get("/problems/c147-w23-1").text
+    assert '<span class="variant">Variant 1</span>' in page
+    assert '<span class="variant">Variant 1</span>' in student.get("/problems/c147-w23-1").text
+    student.post("/problems/c147-w23-1/variant")
+    choices = student.get("/problems/c147-w23-1/variants").text
+    assert "Back to variant 1" in choices and "Back to the variant as printed in the exam" in choices
+    back = student.post("/problems/c147-w23-1/variant", data={"seed": "0"}).text
+    assert "The variant as printed in the exam" in back
+    assert student.post("/problems/c147-w23-1/variant", data={"seed": "12345"}).status_code == 422
 
 
 def test_hints_are_revealed_one_at_a_time(student: TestClient) -> None:

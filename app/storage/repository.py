@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from sqlalchemy import Table, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,10 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.engine.verdict import Status, Verdict
+from app.scoring import Points, ProblemScore, problem_score
 from app.storage.models import Assignment, Attempt, HintReveal, Learner, new_id, utcnow
+from app.storage.scores import learner_part_scores
 from app.storage.statistics import PartStats, part_statistics
 
-ProgressStatus = Literal["not started", "partly correct", "done"]
 MAX_SEED = 2**31 - 1  # fits a 32-bit signed integer column
 _LEARNER_ID = re.compile(r"^[0-9a-f]{32}$")
 # A part is solved by a correct answer, or (free text) by a saved answer a person has graded.
@@ -59,15 +59,8 @@ class PartSummary:
         )
 
 
-@dataclass(frozen=True)
-class ProblemProgress:
-    """Where a learner stands on a problem; `score` is the sum over parts of best score × points."""
-
-    status: ProgressStatus
-    score: float
-    max_score: float
-    parts_solved: int
-    parts_total: int
+# Where a learner stands on a problem (status, score, max_score, parts_solved, parts_total): see `app.scoring`.
+ProblemProgress = ProblemScore
 
 
 class Repository:
@@ -262,37 +255,12 @@ class Repository:
 
     # Progress and statistics
 
-    def problem_progress(
-        self, learner_id: str, problem_points: Mapping[str, Mapping[str, float]]
-    ) -> dict[str, ProblemProgress]:
-        """Progress on each problem of `problem_points` (problem → part → points), from counted attempts.
-
-        "done" once every part has a correct (or, for free text, a graded) answer, "not started" before the first
-        counted attempt.
-        """
+    def problem_progress(self, learner_id: str, problem_points: Points) -> dict[str, ProblemProgress]:
+        """Progress on each problem of `problem_points` (problem → part → points), by `app.scoring`'s rule."""
         if not problem_points:
             return {}
-        rows = self.session.execute(
-            select(
-                Attempt.problem_id,
-                Attempt.part_id,
-                func.max(Attempt.score),
-                func.count().filter(SOLVED),
-            )
-            .where(Attempt.learner_id == learner_id, Attempt.counted, Attempt.problem_id.in_(list(problem_points)))
-            .group_by(Attempt.problem_id, Attempt.part_id)
-        ).all()
-        best = {(problem_id, part_id): (score, n_correct > 0) for problem_id, part_id, score, n_correct in rows}
-        progress = {}
-        for problem_id, points in problem_points.items():
-            tried = [best[problem_id, part_id] for part_id in points if (problem_id, part_id) in best]
-            earned = sum(best[problem_id, p][0] * pts for p, pts in points.items() if (problem_id, p) in best)
-            solved = sum(1 for _, ok in tried if ok)
-            status: ProgressStatus = (
-                "not started" if not tried else "done" if solved == len(points) else "partly correct"
-            )
-            progress[problem_id] = ProblemProgress(status, earned, float(sum(points.values())), solved, len(points))
-        return progress
+        scores = learner_part_scores(self.session, learner_id, list(problem_points))
+        return {problem_id: problem_score(problem_id, points, scores) for problem_id, points in problem_points.items()}
 
     def part_statistics(self, problem_id: str) -> dict[str, PartStats]:
         """Instructor statistics of every part with counted attempts (see `app.storage.statistics`)."""

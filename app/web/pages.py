@@ -14,12 +14,14 @@ from starlette.datastructures import FormData
 from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
 from app.bank.models import ProblemSpec
+from app.engine.verdict import Verdict
 from app.grading import Grading
 from app.practice import Practice
 from app.storage import variants
 from app.storage.drafts import drafts_for, keep_drafts
 from app.storage.grading import GradeRefused
 from app.storage.repository import Repository
+from app.storage.scores import give_up, learner_part_scores
 from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
 from app.web.forms import EDITED_PART, EVERY_PART, answers_from_form, drafts_to_keep, parts_to_check
 from app.web.views import problem_view
@@ -66,7 +68,8 @@ def problem_page(
     hints = {part.id: repo.hints_revealed(learner, problem.id, part.id) for part in problem.parts}
     drafts_now = drafts_for(repo.session, learner, problem.id, seed)
     used = repo.attempts_used(learner, problem.id)
-    view = problem_view(problem, seed, summaries, hints, drafts=drafts_now, attempts_used=used)
+    scores = learner_part_scores(repo.session, learner, [problem.id])
+    view = problem_view(problem, seed, summaries, hints, drafts=drafts_now, attempts_used=used, scores=scores)
     context = {
         "view": view, "seed": seed, "learner_key": learner_key(learner), "drafts_saved": drafts == "saved",
         "variant": variants.label_of(repo.session, learner, problem.id, seed),
@@ -190,3 +193,21 @@ async def self_assess(problem: ProblemDep, request: Request, repo: RepoDep, lear
     except GradeRefused as refused:
         raise HTTPException(409, str(refused)) from refused
     return back_to(problem.id, f"part-{part}")
+
+
+@router.post("/problems/{problem_id}/give-up")
+async def show_solution(problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep) -> Response:
+    """Show a part's solution on request (when the part allows it): recorded as a give-up, forfeiting its points."""
+    form = await request.form()
+    part_id = str(form.get("part", ""))
+    part = next((p for p in problem.parts if p.id == part_id), None)
+    if part is None or not part.solution_on_request:
+        raise HTTPException(422, f"Part {part_id!r} of this problem does not offer its solution on request.")
+    posted = await run_in_threadpool(read_post, repo, learner, problem, form)
+    await run_in_threadpool(keep_unchecked, repo, learner, problem, posted, [])
+    await run_in_threadpool(give_up, repo.session, learner, problem.id, part.id, posted.seed)
+    await run_in_threadpool(repo.release)
+    forfeit = Verdict.incorrect("Solution shown on request: the part's points are forfeited.", "gave_up")
+    for hook in getattr(request.app.state, "after_submit", ()):  # the LMS hears of the lost points
+        await hook(learner, problem, {part.id: forfeit})
+    return back_to(problem.id, f"part-{part.id}")

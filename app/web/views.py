@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from app.bank.variants import make_variant, render_text
 from app.grading import rubric_items
 from app.kinds import PartSpec, Variant
 from app.practice import attempts_left
+from app.scoring import Key, PartScore
 from app.storage.repository import PartSummary
 from app.web.markdown import to_html, to_inline_html
 
@@ -33,11 +35,23 @@ class PartView:
     widget: dict[str, Any]
     summary: PartSummary | None
     attempts_left: int | None
+    attempts_used: int = 0  # counted attempts over every variant
     hints: list[Markup] = field(default_factory=list)
     more_hints: bool = False
     solution: Markup | None = None
     released: bool = False
     draft: Any = None
+    counted: PartScore | None = None  # the score that counts for this part, over every variant (`app.scoring`)
+
+    @property
+    def forfeited(self) -> bool:
+        return self.counted is not None and self.counted.forfeited
+
+    @property
+    def can_give_up(self) -> bool:
+        """The part offers its solution on request, and it is not shown yet."""
+        has_solution = bool(self.part.solution) or self.part.kind == "text"
+        return self.part.solution_on_request and has_solution and not self.released
 
     @property
     def shown_answer(self) -> Any:
@@ -74,7 +88,8 @@ class ProblemView:
 
     @property
     def score(self) -> float:
-        return sum(p.part.points * (p.summary.best_score if p.summary else 0.0) for p in self.parts)
+        """Points that count on the problem, over every variant (what the set page shows too)."""
+        return sum(p.part.points * (p.counted.score if p.counted else 0.0) for p in self.parts)
 
     @property
     def max_score(self) -> float:
@@ -89,9 +104,9 @@ def inline(text: str, variant: Variant) -> Markup:
     return to_inline_html(render_text(text, dict(variant.params)))
 
 
-def released(part: PartSpec, summary: PartSummary | None, reveal_all: bool) -> bool:
-    """Whether the solution (model answer, rubric) may be shown: the part's rule, or an instructor."""
-    if reveal_all:
+def released(part: PartSpec, summary: PartSummary | None, reveal_all: bool, forfeited: bool = False) -> bool:
+    """Whether the solution (model answer, rubric) may be shown: the part's rule, a give-up, or an instructor."""
+    if reveal_all or forfeited:
         return True
     if summary is None:
         return False
@@ -110,6 +125,7 @@ def problem_view(
     reveal_all: bool = False,
     drafts: dict[str, Any] | None = None,
     attempts_used: dict[str, int] | None = None,
+    scores: Mapping[Key, PartScore] | None = None,
 ) -> ProblemView:
     variant = make_variant(problem, seed)
     summaries, hints_revealed, drafts = summaries or {}, hints_revealed or {}, drafts or {}
@@ -117,21 +133,23 @@ def problem_view(
     for part in problem.parts:
         summary = summaries.get(part.id)
         shown = len(part.hints) if reveal_all else min(hints_revealed.get(part.id, 0), len(part.hints))
-        is_released = released(part, summary, reveal_all)
+        counted = (scores or {}).get((problem.id, part.id))
+        used = (attempts_used or {}).get(part.id, summary.attempts_used if summary else 0)
+        is_released = released(part, summary, reveal_all, counted is not None and counted.forfeited)
         parts.append(
             PartView(
                 part=part,
                 prompt=markdown(part.prompt, variant),
                 widget=_widget(part, variant),
                 summary=summary,
-                attempts_left=attempts_left(
-                    part.max_attempts, (attempts_used or {}).get(part.id, summary.attempts_used if summary else 0)
-                ),
+                attempts_used=used,
+                attempts_left=attempts_left(part.max_attempts, used),
                 hints=[inline(h, variant) for h in part.hints[:shown]],
                 more_hints=shown < len(part.hints),
                 solution=markdown(part.solution, variant) if is_released and part.solution else None,
                 released=is_released,
                 draft=drafts.get(part.id),
+                counted=counted,
                 rubric=[inline(r, variant) for r in rubric_items(part)] if part.kind == "text" else [],
             )
         )

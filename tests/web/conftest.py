@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,10 +21,14 @@ INSTRUCTOR_TOKEN = "browser-test-token"
 
 @pytest.fixture(scope="session")
 def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The server's settings, which the command line uses too (e.g. to create an API key in its database)."""
+    """The server's settings, which the command line uses too (e.g. to create an API key in its database).
+    The bank is the course's plus a demo set whose parts limit attempts and offer their solution on request."""
+    problems = tmp_path_factory.mktemp("problems")
+    shutil.copytree(ROOT / "problems", problems, dirs_exist_ok=True)
+    shutil.copytree(Path(__file__).parent / "problems", problems / "demo")
     return {
         "QUIZ_DATA_DIR": str(tmp_path_factory.mktemp("server-data")),
-        "QUIZ_PROBLEMS_DIR": str(ROOT / "problems"),
+        "QUIZ_PROBLEMS_DIR": str(problems),
         "QUIZ_TEMPLATES_DIR": str(ROOT / "templates"),
         "QUIZ_STATIC_DIR": str(ROOT / "static"),
         "QUIZ_INSTRUCTOR_TOKEN": INSTRUCTOR_TOKEN,

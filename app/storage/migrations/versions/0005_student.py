@@ -1,6 +1,6 @@
 """Student work: drafts of unchecked answers (per learner, problem, part and variant); each learner's numbered
-variants of a problem; free-text answers are `saved` (a new attempt status) and graded by people (who graded, a
-comment, when).
+variants of a problem; give-ups (a solution asked for, its part's points forfeited); free-text answers are
+`saved` (a new attempt status) and graded by people (who graded, a comment, when).
 
 Revision 0005_student (branch `student`, from 0001), created 2026-11-29.
 """
@@ -46,6 +46,18 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("learner_id", "problem_id", "number", name="pk_variant_history"),
     )
+    op.create_table(
+        "give_ups",
+        sa.Column("learner_id", sa.String(32), nullable=False),
+        sa.Column("problem_id", sa.String(100), nullable=False),
+        sa.Column("part_id", sa.String(100), nullable=False),
+        sa.Column("seed", sa.Integer(), nullable=False),
+        sa.Column("given_up_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["learner_id"], ["learners.id"], name="fk_give_ups_learner_id_learners", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("learner_id", "problem_id", "part_id", name="pk_give_ups"),
+    )
     with op.batch_alter_table("attempts") as batch:
         batch.add_column(sa.Column("graded_by", sa.String(10), nullable=True))
         batch.add_column(sa.Column("grade_comment", sa.Text(), nullable=True))
@@ -67,5 +79,6 @@ def downgrade() -> None:
         batch.drop_column("graded_at")
         batch.drop_column("grade_comment")
         batch.drop_column("graded_by")
+    op.drop_table("give_ups")
     op.drop_table("variant_history")
     op.drop_table("drafts")

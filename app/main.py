@@ -14,7 +14,7 @@ from app.bank.store import BankStore
 from app.checking import Checker
 from app.settings import Settings, get_settings, signing_key
 from app.storage.db import make_engine, migrate, session_factory
-from app.web import instructor, pages
+from app.web import instructor, pages, site
 from app.web.deps import make_templates
 from app.web.identity import LearnerCookieMiddleware, Signer
 
@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         description="Practice problems for deep-learning courses, checked on the spot.",
+        docs_url=None,  # served by app.web.site from local files: no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.bank_store = BankStore(settings.problems_dir, watch=settings.dev)
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(problems.router)
     app.include_router(pages.router)
     app.include_router(instructor.router)
+    app.include_router(site.router)
     # -- routers of the REST API v1 (learner data) --
     from app.api import grades, learners, problem_view, submissions  # imported here: no shared import line to merge
 

@@ -11,7 +11,9 @@
   function typeset(root) {
     if (!window.katex) return;
     root.querySelectorAll(".math:not([data-typeset])").forEach(function (el) {
-      var tex = el.textContent;
+      // The server sends MathML with its TeX as the annotation (shown as is without JavaScript).
+      var annotation = el.querySelector('annotation[encoding="application/x-tex"]');
+      var tex = annotation ? annotation.textContent : el.textContent;
       try {
         window.katex.render(tex, el, { displayMode: el.classList.contains("block"), throwOnError: false });
         el.setAttribute("data-typeset", "1");
@@ -223,7 +225,8 @@
     }
   };
 
-  function partOf(el) { return el && el.closest ? el.closest("article.problem section.part") : null; }
+  // A part of the learner's answer form (drafts are kept for these only; the instructor's try-it boxes are not).
+  function partOf(el) { return el && el.closest ? el.closest("form.answers section.part") : null; }
 
   document.addEventListener("submit", submitAnswers);
   document.addEventListener("input", function (event) {
@@ -238,7 +241,7 @@
   // Enter in a part's box checks that part (the browser alone would press the form's first button).
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.isComposing || event.target.tagName !== "INPUT") return;
-    var section = partOf(event.target);
+    var section = event.target.closest && event.target.closest("section.part");
     var button = section && section.querySelector('.actions button[name="part"]:not([formaction])');
     if (!button) return;
     event.preventDefault();
@@ -246,6 +249,6 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     typeset(document.body);
-    document.querySelectorAll("article.problem section.part").forEach(drafts.restore);
+    document.querySelectorAll("form.answers section.part").forEach(drafts.restore);
   });
 })();

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from app.storage.repository import Repository
+from app.web.mathml import to_mathml
 
 
 def format_points(value: float) -> str:
@@ -26,6 +27,8 @@ def answer_text(answer: Any) -> str:
         if answer and all(isinstance(row, list | tuple) for row in answer):
             return "[" + "; ".join(", ".join(answer_text(v) for v in row) for row in answer) + "]"
         return ", ".join(answer_text(v) for v in answer) if answer else "(none selected)"
+    if isinstance(answer, float):
+        return f"{answer:.6g}"  # 0.009999999906542057 → 0.01
     return str(answer)
 
 
@@ -33,6 +36,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
     templates = Jinja2Templates(directory=directory)
     templates.env.filters["points"] = format_points
     templates.env.filters["answer_text"] = answer_text
+    templates.env.filters["mathml"] = to_mathml
     return templates
 
 

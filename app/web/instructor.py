@@ -4,46 +4,66 @@ per-part statistics of what students submit."""
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.api.deps import BankDep, ProblemDep
+from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
+from app.engine.verdict import Verdict
 from app.grading import Grading
 from app.kinds import PartSpec
 from app.storage.grading import GradeRefused, grading_queue
 from app.web.deps import RepoDep, render
+from app.web.forms import answers_from_form
 from app.web.identity import INSTRUCTOR_COOKIE
-from app.web.views import problem_view
+from app.web.views import inline, problem_view
 
 router = APIRouter(prefix="/instructor", include_in_schema=False)
 
 
 def require_instructor(request: Request) -> None:
+    """Signed in as the instructor; a signed-out visit to a page goes to the sign-in page (and back after)."""
     if not request.app.state.settings.instructor_token:
         raise HTTPException(404, "Instructor pages are closed: set QUIZ_INSTRUCTOR_TOKEN to open them.")
     if not request.app.state.signer.instructor(request.cookies.get(INSTRUCTOR_COOKIE)):
+        if request.method == "GET":
+            raise HTTPException(303, "Sign in first.", headers={"Location": f"/instructor/login?{login_next(request)}"})
         raise HTTPException(401, "Sign in with the instructor token at /instructor/login.")
+
+
+def login_next(request: Request) -> str:
+    return urlencode({"next": request.url.path + (f"?{request.url.query}" if request.url.query else "")})
+
+
+def safe_next(target: str | None) -> str:
+    """Only an instructor page of this site (never another host) is a place to go back to after signing in."""
+    if target and target.startswith("/instructor") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/instructor"
 
 
 Instructor = Annotated[None, Depends(require_instructor)]
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> Response:
-    return render(request, "instructor/login.html", {"error": None})
+def login_form(request: Request, next: str | None = None) -> Response:
+    return render(request, "instructor/login.html", {"error": None, "next": safe_next(next)})
 
 
 @router.post("/login")
-def login(request: Request, token: Annotated[str, Form(max_length=500)]) -> Response:
+def login(
+    request: Request, token: Annotated[str, Form(max_length=500)], next: Annotated[str | None, Form()] = None
+) -> Response:
     expected = request.app.state.settings.instructor_token
     if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
-        return render(request, "instructor/login.html", {"error": "That token is not right."}, status_code=401)
-    response = RedirectResponse("/instructor", status_code=303)
+        context = {"error": "That token is not right.", "next": safe_next(next)}
+        return render(request, "instructor/login.html", context, status_code=401)
+    response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         INSTRUCTOR_COOKIE, request.app.state.signer.sign_instructor(), httponly=True, samesite="lax",
         secure=request.app.state.settings.secure_cookies, max_age=12 * 3600,
@@ -56,15 +76,49 @@ def dashboard(request: Request, bank: BankDep, _: Instructor) -> Response:
     return render(request, "instructor/index.html", {"problems": list(bank)})
 
 
+Seed = Annotated[int, Query(ge=0, le=2**31 - 1)]
+
+
 @router.get("/problems/{problem_id}", response_class=HTMLResponse)
-def preview(
-    request: Request, problem: ProblemDep, _: Instructor, seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0
+def preview(request: Request, problem: ProblemDep, _: Instructor, seed: Seed = 0) -> Response:
+    """The problem at `seed` with every hint, solution and reference answer shown, and a box per part to try an
+    answer (checked like a student's, never recorded, so it never shows in the statistics)."""
+    return _preview(request, problem, seed)
+
+
+@router.post("/problems/{problem_id}/try", response_class=HTMLResponse)
+async def try_answer(
+    request: Request, problem: ProblemDep, checker: CheckerDep, _: Instructor, seed: Seed = 0
 ) -> Response:
-    """The problem at `seed` with every hint, solution and reference answer shown."""
+    form = await request.form()
+    part_id = str(form.get("part", ""))
+    if part_id not in {p.id for p in problem.parts}:
+        raise HTTPException(422, f"No part {part_id!r} in this problem.")
+    answer = answers_from_form(form, [part_id]).get(part_id)
+    verdicts = await checker.check(problem, {part_id: answer}, seed) if answer is not None else {}
+    return _preview(request, problem, seed, tried={part_id: answer}, verdicts=verdicts)
+
+
+def _preview(
+    request: Request,
+    problem: ProblemSpec,
+    seed: int,
+    tried: dict[str, Any] | None = None,
+    verdicts: Mapping[str, Verdict] | None = None,
+) -> Response:
     variant = make_variant(problem, seed)
     answers = {part.id: part.reference_answer(variant) for part in problem.parts}
-    view = problem_view(problem, seed, reveal_all=True)
-    return render(request, "instructor/preview.html", {"view": view, "seed": seed, "answers": answers})
+    mistakes = {
+        part.id: [(m.answer, inline(m.message, variant)) for m in getattr(part, "mistakes", [])]
+        for part in problem.parts
+    }
+    view = problem_view(problem, seed, reveal_all=True, drafts=tried)
+    params = {k: v for k, v in variant.params.items() if "." not in k}
+    context = {
+        "view": view, "seed": seed, "answers": answers, "mistakes": mistakes, "params": params,
+        "verdicts": verdicts or {},
+    }  # fmt: skip
+    return render(request, "instructor/preview.html", context)
 
 
 @router.get("/problems/{problem_id}/stats", response_class=HTMLResponse)

@@ -162,6 +162,11 @@ def _widget(part: PartSpec, variant: Variant) -> dict[str, Any]:
     for key in ("options", "items", "choices"):
         if key in view:
             view[key] = [{**o, "html": to_inline_html(o["text"])} for o in view[key]]
+    if view.get("given"):  # a matrix the part shows, as TeX (typeset by KaTeX, or as MathML without JavaScript)
+        rows = " \\\\ ".join(
+            " & ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in row) for row in view["given"]["value"]
+        )
+        view["given_tex"] = f"{view['given']['name']} = \\begin{{bmatrix}}{rows}\\end{{bmatrix}}"
     if "fields" in view:
         view["fields"] = [{**f, "html": to_inline_html(f["label"])} for f in view["fields"]]
     return view

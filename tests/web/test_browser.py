@@ -122,10 +122,13 @@ def test_the_live_preview_points_at_a_syntax_error(page: Page) -> None:
 def test_the_whole_flow_works_without_javascript(page_without_js: Page, screenshots) -> None:  # type: ignore[no-untyped-def]
     page = page_without_js
     open_problem(page, "Binary classification")
-    expect(page.locator(".statement .math").first).to_contain_text("\\mathbf{z}_1")  # TeX stays readable
+    expect(page.locator(".statement .math math").first).to_be_visible()  # MathML from the server, no raw TeX
+    expect(page.locator(".statement")).not_to_contain_text("\\mathbf", use_inner_text=True)
     page.locator("#answer-delta_W1").fill("x @ delta_b1.T")
     check(page, "delta_W1")
     expect(page.locator("#part-delta_W1 .message")).to_contain_text(SHAPE_FEEDBACK)
+    expect(page.locator("#part-delta_W1 .interpreted math")).to_be_visible()  # "Interpreted as" in MathML too
+    expect(page.locator("#part-delta_W1 .interpreted")).not_to_contain_text("\\top", use_inner_text=True)
     page.locator("#answer-delta_W1").fill("delta_b1 @ x.T")
     check(page, "delta_W1")
     expect(page.locator("#part-delta_W1 .verdict")).to_contain_text("Correct")

@@ -111,7 +111,11 @@ def test_an_invalid_answer_costs_no_attempt_and_attempts_run_out(student: TestCl
 
 
 def test_instructor_pages_need_the_token(student: TestClient) -> None:
-    assert student.get("/instructor").status_code == 401
+    signed_out = student.get("/instructor/problems/c147-w23-1/stats", follow_redirects=False)
+    assert (signed_out.status_code, signed_out.headers["location"]) == (
+        303, "/instructor/login?next=%2Finstructor%2Fproblems%2Fc147-w23-1%2Fstats",
+    )  # fmt: skip
+    assert "Sign in with the instructor token" in student.get("/instructor").text
     assert student.post("/instructor/login", data={"token": "wrong-token-123"}).status_code == 401
     assert student.post("/instructor/login", data={"token": "a-long-instructor-token"}).status_code == 200
     preview = student.get("/instructor/problems/c147-w23-2?seed=5").text

@@ -68,7 +68,11 @@ def instructor(browser, server):  # type: ignore[no-untyped-def]
 def browser() -> Iterator:  # type: ignore[type-arg]
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium (scripts/test does)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait for their event as long as actions do: a machine shared with other builds is slow at times,
+    # and a wait that ends on the event itself costs nothing when it is fast.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

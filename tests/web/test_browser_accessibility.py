@@ -44,6 +44,7 @@ def audit(page: Page, name: str, path: str, screenshots: Path) -> None:
         expect(page.locator("main h1")).to_be_visible()
         if page.locator(".math").count():
             expect(page.locator(".math .katex").first).to_be_visible()  # typeset before the audit and the photo
+        page.evaluate("document.fonts.ready.then(() => true)")  # KaTeX's fonts loaded: the final layout
         page.screenshot(path=screenshots / f"{name}-{width}.png", full_page=True)
         assert serious_violations(page) == [], f"{name} at {width} px"
 

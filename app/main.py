@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from app.api import problems
 from app.api.errors import install_error_handlers
@@ -17,9 +16,10 @@ from app.checking import Checker
 from app.limits import BodyLimitMiddleware
 from app.settings import Settings, get_settings, signing_key
 from app.storage.db import make_engine, migrate, session_factory
-from app.web import form_tokens, instructor, pages
+from app.web import form_tokens, instructor, pages, site
 from app.web.csrf import CrossSiteMiddleware
 from app.web.csrf import form_token as csrf_token
+from app.web.deps import make_templates
 from app.web.headers import FrameAncestors, SecurityHeadersMiddleware
 from app.web.identity import LearnerCookieMiddleware, Signer
 
@@ -48,12 +48,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         description="Practice problems for deep-learning courses, checked on the spot.",
+        docs_url=None,  # served by app.web.site from local files: no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.bank_store = BankStore(settings.problems_dir, watch=settings.dev)
     app.state.checker = Checker(settings)
     app.state.session_factory = session_factory(engine)
-    app.state.templates = Jinja2Templates(directory=settings.templates_dir)
+    app.state.templates = make_templates(settings.templates_dir)
     app.state.templates.env.globals["csrf_token"] = csrf_token  # {{ csrf_token(request) }}: the form's CSRF token
     form_tokens.install(app.state.templates)  # {{ form_token() }}: the hidden idempotency token of every form
     app.state.signer = Signer(signing_key(settings))
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(problems.router)
     app.include_router(pages.router)
     app.include_router(instructor.router)
+    app.include_router(site.router)
     # -- routers of the REST API v1 (learner data) --
     from app.api import grades, learners, problem_view, submissions  # imported here: no shared import line to merge
 

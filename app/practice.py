@@ -80,8 +80,8 @@ def is_blank(answer: Answer) -> bool:
         return True
     if isinstance(answer, str):
         return not answer.strip()
-    if isinstance(answer, list | tuple):
-        return all(is_blank(a) for a in answer)
+    if isinstance(answer, list | tuple):  # an empty list is an answer: "none of these" in a select-all part
+        return bool(answer) and all(is_blank(a) for a in answer)
     if isinstance(answer, dict):
         return all(is_blank(a) for a in answer.values())
     return False

@@ -93,7 +93,7 @@ def _reference_failures(part: Any, variant: Any) -> Iterator[str]:
     if answer is None:
         return
     verdict = part.check(answer, variant)
-    if verdict.status == "correct":
+    if verdict.status in ("correct", "saved"):  # saved: free text, graded by people
         return
     target = getattr(part, "target", None)
     against = f"the engine's value of `{target}`" if target else "the part's own answer key"

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Status = Literal["correct", "incorrect", "invalid"]
+# saved: accepted but not graded by the engine (free text; a self-assessment or an instructor grades it).
+Status = Literal["correct", "incorrect", "invalid", "saved"]
 
 
 class Verdict(BaseModel):

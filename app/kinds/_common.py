@@ -40,6 +40,7 @@ _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
 _INTEGER = re.compile(r"[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)")
 _BAD_GROUPS = re.compile(r"[+-]?[0-9][0-9,]*")
 _DECIMAL = re.compile(r"[+-]?[0-9,]*\.[0-9]*([eE][+-]?[0-9]+)?|[+-]?[0-9,]+[eE][+-]?[0-9]+")
+_WHOLE_DECIMAL = re.compile(r"([-+]?[\d,]+)\.0+")
 
 
 class FormatError(StudentError):
@@ -181,6 +182,8 @@ def read_integer(raw: Any) -> int:
         raise FormatError(f"That number has more than {MAX_INTEGER_DIGITS} digits.", "limit")
     if _INTEGER.fullmatch(text):
         return int(text.replace(",", ""))
+    if (whole := _WHOLE_DECIMAL.fullmatch(text)) is not None:  # `140.0` is the whole number 140
+        return read_integer(whole.group(1))
     if _DECIMAL.fullmatch(text):
         raise FormatError(f"Enter a whole number: `{text}` is not one.")
     if _BAD_GROUPS.fullmatch(text):

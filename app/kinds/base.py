@@ -57,6 +57,12 @@ class PartBase(BaseModel):
         description="Show the solution after this many attempts (None: only after a correct answer).",
     )
     max_attempts: int | None = Field(None, ge=1, description="None: unlimited practice.")
+    # exclude=True: not part of the dump that keys checking (expression trials hash it); it never affects a check.
+    solution_on_request: bool = Field(
+        False,
+        exclude=True,
+        description="Offer a 'Show solution' button; using it forfeits the part's points (instructors see it).",
+    )
 
     def check(self, answer: Answer, variant: Variant) -> Verdict:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -26,7 +26,7 @@ class CheckboxOption(Choice):
 
 
 class CheckboxPart(PartBase):
-    """Select every true option; the answer is the list of selected option ids."""
+    """Select every true option; the answer is the list of selected option ids (empty: none of them)."""
 
     kind: Literal["checkbox"] = "checkbox"
     options: list[CheckboxOption] = Field(min_length=1, max_length=26)
@@ -44,8 +44,6 @@ class CheckboxPart(PartBase):
         ids = [o.id for o in self.options]
         if not all(isinstance(a, str) and a.strip() in ids for a in answer):
             raise FormatError(f"Select among the options: {', '.join(ids)}.", "unknown_id")
-        if not answer:
-            raise FormatError("Select at least one option.", "empty")
         return {a.strip() for a in answer}
 
     def check(self, answer: Answer, variant: Variant) -> Verdict:

@@ -1,9 +1,9 @@
-"""Free-text answers ("justify in no more than three sentences"), for self-assessment: never auto-graded.
+"""Free-text answers ("justify in no more than three sentences"): never auto-graded.
 
 Contract: `check` accepts any non-empty text of at most 5,000 characters and returns
-`Verdict(status="correct", score=0.0, reason="self_assessment")`. The status only says the answer was
-accepted; the score is 0 and `reason == "self_assessment"` is what pages and the API key on, to show the
-model answer and the rubric (`self_assessment()`) instead of a tick. Prose is never marked right or wrong.
+`Verdict(status="saved", score=0.0, reason="self_assessment")`: the answer is kept, not graded. Its points count
+once a person grades it: the student's self-assessment against the rubric (after seeing the model answer), or an
+instructor (`app.storage.grading`). Prose is never marked right or wrong by the machine.
 
 `keywords` is an optional keyword rubric: for each group whose words (`any`) all are missing from the answer,
 its `suggestion` is added to the feedback, clearly labelled as a suggestion and not a grade.
@@ -22,7 +22,7 @@ from app.kinds._common import render, rendering_problems
 from app.kinds.base import Answer, PartBase, Variant
 
 MAX_LENGTH = 5000
-SAVED = "Saved for self-assessment: compare your answer with the model answer and the rubric."
+SAVED = "Saved, not graded: compare your answer with the model answer and tick what it covers in the rubric."
 SUGGESTIONS = "Suggestions from a keyword check (not a grade):"
 
 
@@ -53,7 +53,7 @@ class TextPart(PartBase):
             )
         missing = [render(k.suggestion, variant) for k in self.keywords if not _mentions(answer, k.any)]
         feedback = "\n".join([SAVED, SUGGESTIONS, *(f"- {s}" for s in missing)] if missing else [SAVED])
-        return Verdict(status="correct", score=0.0, reason="self_assessment", feedback=feedback)
+        return Verdict(status="saved", score=0.0, reason="self_assessment", feedback=feedback)
 
     def self_assessment(self, variant: Variant) -> dict[str, Any]:
         """What to show after a submission: the model answer and the rubric."""

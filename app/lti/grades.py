@@ -12,16 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.bank.loader import Bank
 from app.lti.claims import SCOPE_SCORE
 from app.lti.config import GRADE_POLICIES
 from app.lti.store import launches_covering
+from app.scoring import Policy
 from app.settings import Settings
 from app.storage.lti import LtiDeployment, LtiGradePost, LtiLaunch
-from app.storage.models import Attempt
+from app.storage.scores import learner_part_scores
 
 Points = dict[str, dict[str, float]]  # problem → part → points
 
@@ -62,18 +63,9 @@ def policy_for(settings: Settings, deployment: LtiDeployment | None, set_id: str
 
 
 def part_scores(session: Session, learner_id: str, problem_ids: list[str], policy: str) -> dict[tuple[str, str], float]:
-    """(problem, part) → the score (0..1) that counts, over every counted attempt at any variant."""
-    where = (Attempt.learner_id == learner_id, Attempt.counted, Attempt.problem_id.in_(problem_ids))
-    if policy == "best":
-        rows = session.execute(
-            select(Attempt.problem_id, Attempt.part_id, func.max(Attempt.score))
-            .where(*where)
-            .group_by(Attempt.problem_id, Attempt.part_id)
-        )
-        return {(problem, part): float(score) for problem, part, score in rows}
-    latest = select(func.max(Attempt.id)).where(*where).group_by(Attempt.problem_id, Attempt.part_id)
-    rows = session.execute(select(Attempt.problem_id, Attempt.part_id, Attempt.score).where(Attempt.id.in_(latest)))
-    return {(problem, part): float(score) for problem, part, score in rows}
+    """(problem, part) → the score (0..1) that counts under `policy`, by `app.scoring`'s rule."""
+    chosen: Policy = "latest" if policy == "latest" else "best"
+    return {key: s.score for key, s in learner_part_scores(session, learner_id, problem_ids, chosen).items()}
 
 
 def compute_score(session: Session, learner_id: str, points: Points, policy: str) -> Score:

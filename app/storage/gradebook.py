@@ -1,4 +1,5 @@
-"""Grade reports: every learner who attempted a set of problems, with their best counted score on each part.
+"""Grade reports: every learner who attempted a set of problems, with the score that counts on each part (the
+best counted one, by `app.scoring`'s rule).
 
 Pages are keyset-paginated by learner id (stable while new learners arrive). Scores are shares (0 to 1) per part;
 the caller weighs them by the parts' points from the problem bank.
@@ -9,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.scoring import part_scores
 from app.storage.models import Attempt, Learner
+from app.storage.scores import forfeits, scored_attempts
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,8 @@ def grade_page(
         lid: LearnerScores(lid, learners[lid].display_name, learners[lid].lti_issuer, learners[lid].lti_subject)
         for lid in ids
     }
-    best = session.execute(
-        select(Attempt.learner_id, Attempt.problem_id, Attempt.part_id, func.max(Attempt.score))
-        .where(*in_set, Attempt.learner_id.in_(ids))
-        .group_by(Attempt.learner_id, Attempt.problem_id, Attempt.part_id)
-    )
-    for learner_id, problem_id, part_id, score in best:
-        rows[learner_id].best[problem_id, part_id] = float(score)
+    attempts, given_up = scored_attempts(session, ids, problem_ids), forfeits(session, ids, problem_ids)
+    for learner_id in ids:
+        scores = part_scores(attempts[learner_id], given_up[learner_id], "best")
+        rows[learner_id].best.update({key: s.score for key, s in scores.items()})
     return [rows[lid] for lid in ids], more

@@ -113,12 +113,14 @@ class Assignment(Base):
 
 
 class Attempt(Base):
-    """One submitted answer to one part and the verdict it got. Invalid answers are kept but not counted."""
+    """One submitted answer to one part and the verdict it got. Invalid answers are kept but not counted;
+    saved ones (free text) count as attempts and score once graded."""
 
     __tablename__ = "attempts"
     __table_args__ = (
         UniqueConstraint("learner_id", "idempotency_key"),
-        CheckConstraint("status IN ('correct', 'incorrect', 'invalid')", name="status"),
+        CheckConstraint("status IN ('correct', 'incorrect', 'invalid', 'saved')", name="status"),
+        CheckConstraint("graded_by IS NULL OR graded_by IN ('self', 'instructor')", name="graded_by"),
         CheckConstraint("score >= 0 AND score <= 1", name="score"),
         # A learner's history of one problem, newest last: summaries and progress.
         Index("ix_attempts_learner_problem", "learner_id", "problem_id", "part_id", "id"),
@@ -141,6 +143,11 @@ class Attempt(Base):
     counted: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    # A saved (free-text) answer is graded by a person: `score` then holds the grade, so every total (progress,
+    # grades API and CSV, LTI passback) counts it as it counts any score.
+    graded_by: Mapped[str | None] = mapped_column(String(10), doc="self | instructor; None: not graded.")
+    grade_comment: Mapped[str | None] = mapped_column(Text)
+    graded_at: Mapped[datetime | None] = mapped_column()
 
 
 class HintReveal(Base):

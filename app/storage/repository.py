@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, func, select
+from sqlalchemy import Select, Table, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.engine.verdict import Status, Verdict
+from app.scoring import Points, ProblemScore, problem_score
 from app.storage.models import Assignment, Attempt, HintReveal, Learner, new_id, utcnow
+from app.storage.scores import learner_part_scores
 from app.storage.statistics import PartStats, part_statistics
 
-ProgressStatus = Literal["not started", "partly correct", "done"]
 MAX_SEED = 2**31 - 1  # fits a 32-bit signed integer column
 _LEARNER_ID = re.compile(r"^[0-9a-f]{32}$")
+# A part is solved by a correct answer, or (free text) by a saved answer a person has graded.
+SOLVED = or_(Attempt.status == "correct", and_(Attempt.status == "saved", Attempt.graded_by.is_not(None)))
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class PartSummary:
 
     attempts_used: int
     best_score: float
-    solved: bool
+    solved: bool  # a correct answer, or a graded free-text one
     submissions: int
     last_status: Status
     last_score: float
@@ -42,6 +44,8 @@ class PartSummary:
     last_latex: str | None
     last_position: int | None
     last_answer: Any
+    last_graded_by: str | None = None  # self | instructor, for a saved (free-text) answer that was graded
+    last_grade_comment: str | None = None
 
     @property
     def last_verdict(self) -> Verdict:
@@ -55,15 +59,8 @@ class PartSummary:
         )
 
 
-@dataclass(frozen=True)
-class ProblemProgress:
-    """Where a learner stands on a problem; `score` is the sum over parts of best score × points."""
-
-    status: ProgressStatus
-    score: float
-    max_score: float
-    parts_solved: int
-    parts_total: int
+# Where a learner stands on a problem (status, score, max_score, parts_solved, parts_total): see `app.scoring`.
+ProblemProgress = ProblemScore
 
 
 @dataclass(frozen=True)
@@ -269,7 +266,7 @@ class Repository:
                 Attempt.part_id,
                 func.count().filter(Attempt.counted),
                 func.max(Attempt.score).filter(Attempt.counted),
-                func.count().filter(and_(Attempt.counted, Attempt.status == "correct")),
+                func.count().filter(and_(Attempt.counted, SOLVED)),
                 func.count(),
                 func.max(Attempt.id),
             )
@@ -291,9 +288,20 @@ class Repository:
                 last_latex=last[part_id].latex,
                 last_position=last[part_id].position,
                 last_answer=last[part_id].answer,
+                last_graded_by=last[part_id].graded_by,
+                last_grade_comment=last[part_id].grade_comment,
             )
             for part_id, used, best, n_correct, submissions, _ in totals
         }
+
+    def attempts_used(self, learner_id: str, problem_id: str) -> dict[str, int]:
+        """Counted attempts per part over every variant: a limited part's limit is not reset by new numbers."""
+        rows = self.session.execute(
+            select(Attempt.part_id, func.count())
+            .where(Attempt.learner_id == learner_id, Attempt.problem_id == problem_id, Attempt.counted)
+            .group_by(Attempt.part_id)
+        )
+        return {part_id: count for part_id, count in rows}
 
     # Hints
 
@@ -326,36 +334,12 @@ class Repository:
 
     # Progress and statistics
 
-    def problem_progress(
-        self, learner_id: str, problem_points: Mapping[str, Mapping[str, float]]
-    ) -> dict[str, ProblemProgress]:
-        """Progress on each problem of `problem_points` (problem → part → points), from counted attempts.
-
-        "done" once every part has a correct answer, "not started" before the first counted attempt.
-        """
+    def problem_progress(self, learner_id: str, problem_points: Points) -> dict[str, ProblemProgress]:
+        """Progress on each problem of `problem_points` (problem → part → points), by `app.scoring`'s rule."""
         if not problem_points:
             return {}
-        rows = self.session.execute(
-            select(
-                Attempt.problem_id,
-                Attempt.part_id,
-                func.max(Attempt.score),
-                func.count().filter(Attempt.status == "correct"),
-            )
-            .where(Attempt.learner_id == learner_id, Attempt.counted, Attempt.problem_id.in_(list(problem_points)))
-            .group_by(Attempt.problem_id, Attempt.part_id)
-        ).all()
-        best = {(problem_id, part_id): (score, n_correct > 0) for problem_id, part_id, score, n_correct in rows}
-        progress = {}
-        for problem_id, points in problem_points.items():
-            tried = [best[problem_id, part_id] for part_id in points if (problem_id, part_id) in best]
-            earned = sum(best[problem_id, p][0] * pts for p, pts in points.items() if (problem_id, p) in best)
-            solved = sum(1 for _, ok in tried if ok)
-            status: ProgressStatus = (
-                "not started" if not tried else "done" if solved == len(points) else "partly correct"
-            )
-            progress[problem_id] = ProblemProgress(status, earned, float(sum(points.values())), solved, len(points))
-        return progress
+        scores = learner_part_scores(self.session, learner_id, list(problem_points))
+        return {problem_id: problem_score(problem_id, points, scores) for problem_id, points in problem_points.items()}
 
     def part_statistics(self, problem_id: str, learners: Select[Any] | None = None) -> dict[str, PartStats]:
         """Instructor statistics of every part with counted attempts (see `app.storage.statistics`)."""

@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, distinct, func, select
 from sqlalchemy.orm import Session
 
 from app.storage.models import Attempt
+from app.storage.scores import GiveUp
 
 COMMON_WRONG = 5
 _SPACE_BESIDE_SYMBOL = re.compile(r"\s*([^\w\s])\s*")
@@ -35,6 +36,8 @@ class PartStats:
     solved_by: int
     share_correct: float  # of counted attempts, 0 when there are none
     common_wrong: tuple[WrongAnswer, ...]
+    graded_for: int = 0  # free text: learners with a graded answer (self-assessed or by the instructor)
+    gave_up: int = 0  # learners who asked for the solution, forfeiting the part's points
 
 
 def normalise_answer(answer: Any) -> Any:
@@ -64,21 +67,35 @@ def part_statistics(session: Session, problem_id: str, learners: Select[Any] | N
             func.count(distinct(Attempt.learner_id)),
             func.count(distinct(Attempt.learner_id)).filter(correct),
             func.count().filter(correct),
+            func.count(distinct(Attempt.learner_id)).filter(Attempt.graded_by.is_not(None)),
         )
         .where(Attempt.problem_id == problem_id, Attempt.counted, *among)
         .group_by(Attempt.part_id)
     ).all()
     wrong = _common_wrong(session, problem_id, among)
-    return {
+    mine = [GiveUp.learner_id.in_(learners)] if learners is not None else []
+    gave_up = dict(
+        session.execute(
+            select(GiveUp.part_id, func.count())
+            .where(GiveUp.problem_id == problem_id, *mine)
+            .group_by(GiveUp.part_id)
+        ).all()
+    )
+    stats = {
         part_id: PartStats(
             attempts=attempts,
             learners=learners,
             solved_by=solved_by,
             share_correct=n_correct / attempts if attempts else 0.0,
             common_wrong=wrong.get(part_id, ()),
+            graded_for=graded_for,
+            gave_up=gave_up.get(part_id, 0),
         )
-        for part_id, attempts, learners, solved_by, n_correct in totals
+        for part_id, attempts, learners, solved_by, n_correct, graded_for in totals
     }
+    for part_id, n in gave_up.items():  # gave up before any counted attempt
+        stats.setdefault(part_id, PartStats(0, 0, 0, 0.0, (), gave_up=n))
+    return stats
 
 
 def _common_wrong(session: Session, problem_id: str, among: list[Any]) -> dict[str, tuple[WrongAnswer, ...]]:

@@ -1,19 +1,21 @@
-"""Problem text (Markdown with $…$ and $$…$$ math) → HTML. Math is left as TeX in marked elements: KaTeX
-typesets it in the browser, and without JavaScript the TeX itself stays readable."""
+"""Problem text (Markdown with $…$ and $$…$$ math) → HTML. Math becomes server-rendered MathML (with its TeX as
+the annotation) in marked elements: KaTeX typesets it in the browser, and without JavaScript the browser shows
+the MathML, never raw TeX."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from html import escape
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from app.web.mathml import to_mathml
+
 
 def _math(content: str, options: dict[str, object]) -> str:
     """The plugin wraps this in <span class="math inline"> or <div class="math block">."""
-    return escape(content)
+    return str(to_mathml(content, display=bool(options.get("display_mode"))))
 
 
 @lru_cache(maxsize=1)

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import hashlib
+from dataclasses import dataclass
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
+from app.bank.models import ProblemSpec
+from app.engine.verdict import Verdict
+from app.grading import Grading
 from app.practice import Practice, attempt_budgets
+from app.storage import variants
+from app.storage.drafts import drafts_for, keep_drafts
+from app.storage.grading import GradeRefused
+from app.storage.repository import Repository
+from app.storage.scores import give_up, learner_part_scores
 from app.throttle import ThrottledClient
 from app.web.csrf import check_form_token
 from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, in_one_trip, render
 from app.web.form_tokens import FirstPostDep, FormTokenDep
-from app.web.forms import FormError, answers_from_form
+from app.web.forms import EDITED_PART, EVERY_PART, FormError, answers_from_form, drafts_to_keep, parts_to_check
 from app.web.views import problem_view
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_form_token)])
@@ -52,66 +63,184 @@ def problem_set(set_id: str, request: Request, bank: BankDep, repo: RepoDep, lea
 
 
 @router.get("/problems/{problem_id}", response_class=HTMLResponse)
-def problem_page(problem: ProblemDep, request: Request, repo: RepoDep, learner: KnownLearnerDep) -> Response:
+def problem_page(
+    problem: ProblemDep, request: Request, repo: RepoDep, learner: KnownLearnerDep, drafts: str | None = None
+) -> Response:
     seed = repo.seed_for(learner, problem.id)
     summaries = repo.part_summaries(learner, problem.id, seed)
     hints = {part.id: repo.hints_revealed(learner, problem.id, part.id) for part in problem.parts}
+    drafts_now = drafts_for(repo.session, learner, problem.id, seed)
     budgets = attempt_budgets(repo, learner, problem.id)
-    view = problem_view(problem, seed, summaries, hints, budgets=budgets)
-    return render(request, "problem.html", {"view": view, "seed": seed})
+    scores = learner_part_scores(repo.session, learner, [problem.id])
+    view = problem_view(problem, seed, summaries, hints, budgets=budgets, drafts=drafts_now, scores=scores)
+    context = {
+        "view": view, "seed": seed, "learner_key": learner_key(learner), "drafts_saved": drafts == "saved",
+        "variant": variants.label_of(repo.session, learner, problem.id, seed),
+    }  # fmt: skip
+    return render(request, "problem.html", context)
 
 
-def back_to(problem_id: str, anchor: str = "") -> RedirectResponse:
-    return RedirectResponse(f"/problems/{problem_id}{'#' + anchor if anchor else ''}", status_code=303)
+@router.get("/problems/{problem_id}/variants", response_class=HTMLResponse)
+def variant_choice(problem: ProblemDep, request: Request, repo: RepoDep, learner: KnownLearnerDep) -> Response:
+    """Leaving the current variant, confirmed: fresh numbers, or back to a variant started before."""
+    seed = repo.seed_for(learner, problem.id)
+    context = {
+        "problem": problem, "current": variants.label_of(repo.session, learner, problem.id, seed),
+        "history": variants.history(repo.session, learner, problem.id),
+    }  # fmt: skip
+    return render(request, "variants.html", context)
+
+
+def learner_key(learner_id: str) -> str:
+    """Names the learner's drafts in the browser's storage without showing the id the cookie signs."""
+    return hashlib.blake2b(learner_id.encode(), digest_size=8).hexdigest()
+
+
+def back_to(problem_id: str, anchor: str = "", query: str = "") -> RedirectResponse:
+    url = f"/problems/{problem_id}{'?' + query if query else ''}{'#' + anchor if anchor else ''}"
+    return RedirectResponse(url, status_code=303)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A post of the problem page: every part's fields, and what the page showed (drafts over last answers)."""
+
+    seed: int
+    answers: dict[str, Any]
+    last_answers: dict[str, Any]
+    shown: dict[str, Any]
+
+
+def read_post(repo: Repository, learner: str, problem: ProblemSpec, form: FormData) -> Posted:
+    repo.get_or_create_learner(learner)
+    seed = repo.seed_for(learner, problem.id)
+    last = {pid: s.last_answer for pid, s in repo.part_summaries(learner, problem.id, seed).items()}
+    shown = {**last, **drafts_for(repo.session, learner, problem.id, seed)}
+    repo.release()
+    return Posted(seed, answers_from_form(form, problem.parts), last, shown)
+
+
+async def read_post_or_422(repo: Repository, learner: str, problem: ProblemSpec, form: FormData) -> Posted:
+    """The post read in one trip to a thread; a field the page never sends is refused before any work."""
+    try:
+        return await run_in_threadpool(read_post, repo, learner, problem, form)
+    except FormError as error:
+        raise HTTPException(422, error.message) from None
+
+
+def keep_unchecked(repo: Repository, learner: str, problem: ProblemSpec, posted: Posted, checked: list[str]) -> None:
+    drafts = drafts_to_keep(posted.answers, posted.last_answers, checked)
+    keep_drafts(repo.session, learner, problem.id, posted.seed, drafts, cleared=[p.id for p in problem.parts])
 
 
 @router.post("/problems/{problem_id}")
 async def submit(
-    problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep, token: FormTokenDep,
+    problem: ProblemDep,
+    request: Request,
+    checker: CheckerDep,
+    repo: RepoDep,
+    learner: LearnerDep,
+    token: FormTokenDep,
     _: ThrottledClient,
 ) -> Response:
-    """Grade one part (button `part=<id>`) or every answered part (`part=*`), then show the page again; the form's
-    token keys the attempts, so the same post sent twice is counted once."""
+    """Check one part (its button `part=<id>`; Enter without JavaScript: `part=edited`) or every answered part
+    (`part=*`); every other part's fields are kept as drafts. Then show the page again. The form's token keys the
+    attempts, so the same post sent twice is counted once."""
     form = await request.form()
-    target = str(form.get("part", "*"))
-    parts = [p for p in problem.parts if target in ("*", p.id)]
-    if not parts:
+    target = str(form.get("part", EVERY_PART))
+    if target not in (EVERY_PART, EDITED_PART) and target not in {p.id for p in problem.parts}:
         raise HTTPException(422, f"No part {target!r} in this problem.")
-    try:
-        answers = await run_in_threadpool(answers_from_form, form, parts)
-    except FormError as error:
-        raise HTTPException(422, error.message) from None
+    posted = await read_post_or_422(repo, learner, problem, form)
+    to_check = parts_to_check(target, posted.answers, posted.shown)
     hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
-    await Practice(repo, checker, hooks).submit(learner, problem, answers, idempotency_key=token)
-    return back_to(problem.id, f"part-{target}" if target != "*" else "")
+    answers = {pid: posted.answers[pid] for pid in to_check}
+    verdicts = await Practice(repo, checker, hooks).submit(
+        learner, problem, answers, seed=posted.seed, idempotency_key=token
+    )
+    recorded = [pid for pid, v in verdicts.items() if v.reason != "no_attempts"]  # a refused answer stays a draft
+    await in_one_trip(repo, lambda: keep_unchecked(repo, learner, problem, posted, recorded))
+    if target == EDITED_PART and not to_check:
+        return back_to(problem.id, query="drafts=saved")
+    anchor = f"part-{to_check[0]}" if len(to_check) == 1 and target != EVERY_PART else ""
+    return back_to(problem.id, anchor)
 
 
 @router.post("/problems/{problem_id}/variant")
-async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep, first: FirstPostDep) -> Response:
+async def change_variant(
+    problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep, first: FirstPostDep
+) -> Response:
+    """A new variant (fresh numbers), or with `seed` back to one the learner started before (answers kept)."""
     if not first:
-        return back_to(problem.id)  # the same form sent again: one variant was drawn already
+        return back_to(problem.id)  # the same form sent again: its variant was drawn already
+    seed = (await request.form()).get("seed")
 
-    def draw() -> int:
+    def change() -> None:
         repo.get_or_create_learner(learner)
         repo.seed_for(learner, problem.id)
-        return repo.new_variant(learner, problem.id)
+        if seed is None:
+            variants.remember(repo.session, learner, problem.id, repo.new_variant(learner, problem.id))
+        elif not str(seed).isdigit() or not variants.go_back(repo.session, learner, problem.id, int(str(seed))):
+            raise HTTPException(422, "That is not one of your variants of this problem.")
 
-    await in_one_trip(repo, draw)
+    await in_one_trip(repo, change)
     return back_to(problem.id)
 
 
 @router.post("/problems/{problem_id}/hint")
 async def hint(
-    problem: ProblemDep, repo: RepoDep, learner: LearnerDep, part: Annotated[str, Form()], first: FirstPostDep
+    problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep, first: FirstPostDep
 ) -> Response:
+    """Reveal the next hint of `part`; every part's fields (this one's too) are kept as drafts."""
+    form = await request.form()
+    part = str(form.get("part", ""))
     if part not in {p.id for p in problem.parts}:
         raise HTTPException(422, f"No part {part!r} in this problem.")
     if not first:
         return back_to(problem.id, f"part-{part}")  # the same form sent again: that hint is shown already
-
+    posted = await read_post_or_422(repo, learner, problem, form)
     def reveal() -> int:
-        repo.get_or_create_learner(learner)
+        keep_unchecked(repo, learner, problem, posted, [])
         return repo.reveal_hint(learner, problem.id, part)
 
     await in_one_trip(repo, reveal)
     return back_to(problem.id, f"part-{part}")
+
+
+@router.post("/problems/{problem_id}/self-assess")
+async def self_assess(problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep) -> Response:
+    """Grade one's own free-text answer by ticking the rubric items it covers (after seeing the model answer)."""
+    form = await request.form()
+    part = str(form.get("part", ""))
+    if part not in {p.id for p in problem.parts}:
+        raise HTTPException(422, f"No part {part!r} in this problem.")
+    posted = await read_post_or_422(repo, learner, problem, form)
+    await in_one_trip(repo, lambda: keep_unchecked(repo, learner, problem, posted, []))
+    ticked = form.getlist(f"rubric.{part}")
+    if not all(str(t).isdigit() for t in ticked):
+        raise HTTPException(422, "Tick items of the rubric shown.")
+    hooks = getattr(request.app.state, "after_submit", ())
+    try:
+        await Grading(repo, hooks).self_assess(learner, problem, part, {int(str(t)) for t in ticked})
+    except GradeRefused as refused:
+        raise HTTPException(409, str(refused)) from refused
+    return back_to(problem.id, f"part-{part}")
+
+
+@router.post("/problems/{problem_id}/give-up")
+async def show_solution(problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep) -> Response:
+    """Show a part's solution on request (when the part allows it): recorded as a give-up, forfeiting its points."""
+    form = await request.form()
+    part_id = str(form.get("part", ""))
+    part = next((p for p in problem.parts if p.id == part_id), None)
+    if part is None or not part.solution_on_request:
+        raise HTTPException(422, f"Part {part_id!r} of this problem does not offer its solution on request.")
+    posted = await read_post_or_422(repo, learner, problem, form)
+    def forfeit_part() -> None:
+        keep_unchecked(repo, learner, problem, posted, [])
+        give_up(repo.session, learner, problem.id, part.id, posted.seed)
+
+    await in_one_trip(repo, forfeit_part)
+    forfeit = Verdict.incorrect("Solution shown on request: the part's points are forfeited.", "gave_up")
+    for hook in getattr(request.app.state, "after_submit", ()):  # the LMS hears of the lost points
+        await hook(learner, problem, {part.id: forfeit})
+    return back_to(problem.id, f"part-{part.id}")

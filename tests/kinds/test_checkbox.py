@@ -39,7 +39,7 @@ def part() -> CheckboxPart:
         (["A", "B", "C"], "incorrect", 2 / 3, "partial", f"{MISJUDGED_1}\n{MORE_LAYERS}"),
         (["A", "B"], "incorrect", 1 / 3, "partial", f"{MISJUDGED_2}\n{MORE_LAYERS}"),
         (["A"], "incorrect", 0.0, "wrong", f"{MISJUDGED_3}\n{MORE_LAYERS}"),
-        ([], "invalid", 0.0, "empty", "Select at least one option."),
+        ([], "incorrect", 1 / 3, "partial", MISJUDGED_2),  # "none of these" is an answer
         (["D"], "invalid", 0.0, "unknown_id", "Select among the options: A, B, C."),
         (["B", None], "invalid", 0.0, "unknown_id", "Select among the options: A, B, C."),
         ([["B"]], "invalid", 0.0, "unknown_id", "Select among the options: A, B, C."),

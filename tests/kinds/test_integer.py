@@ -35,7 +35,8 @@ def part() -> IntegerPart:
         ("1,400", "incorrect", "wrong", "That is not the right number."),
         (0, "incorrect", "wrong", "That is not the right number."),
         ("1.5", "invalid", "format", "Enter a whole number: `1.5` is not one."),
-        ("140.0", "invalid", "format", "Enter a whole number: `140.0` is not one."),
+        ("140.0", "correct", "correct", "Correct."),  # a whole number written with a decimal point
+        ("140.5", "invalid", "format", "Enter a whole number: `140.5` is not one."),
         ("1e3", "invalid", "format", "Enter a whole number: `1e3` is not one."),
         (1.5, "invalid", "format", "Enter a whole number: 1.5 is not one."),
         (float("nan"), "invalid", "format", "Enter a whole number: nan is not one."),

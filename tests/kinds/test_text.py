@@ -7,7 +7,7 @@ import pytest
 from app.kinds.base import Variant
 from app.kinds.text import TextPart
 
-SAVED = "Saved for self-assessment: compare your answer with the model answer and the rubric."
+SAVED = "Saved, not graded: compare your answer with the model answer and tick what it covers in the rubric."
 SUGGESTIONS = "Suggestions from a keyword check (not a grade):"
 WHICH_CLASS = "Say which class the augmented copies should come from."
 CONCRETE = "Name concrete transformations."
@@ -30,12 +30,12 @@ def part() -> TextPart:
 @pytest.mark.parametrize(
     ("answer", "status", "reason", "feedback"),
     [
-        ("Rotate and flip the positive images.", "correct", "self_assessment", SAVED),
-        ("OVERSAMPLING with Random   Crops", "correct", "self_assessment", SAVED),
-        ("Rotations and flips.", "correct", "self_assessment", f"{SAVED}\n{SUGGESTIONS}\n- {WHICH_CLASS}"),
-        ("I don't know", "correct", "self_assessment", f"{SAVED}\n{SUGGESTIONS}\n- {WHICH_CLASS}\n- {CONCRETE}"),
-        ("unflipped", "correct", "self_assessment", f"{SAVED}\n{SUGGESTIONS}\n- {WHICH_CLASS}\n- {CONCRETE}"),
-        ("x" * 5000, "correct", "self_assessment", f"{SAVED}\n{SUGGESTIONS}\n- {WHICH_CLASS}\n- {CONCRETE}"),
+        ("Rotate and flip the positive images.", "saved", "self_assessment", SAVED),
+        ("OVERSAMPLING with Random   Crops", "saved", "self_assessment", SAVED),
+        ("Rotations and flips.", "saved", "self_assessment", f"{SAVED}\n{SUGGESTIONS}\n- {WHICH_CLASS}"),
+        ("I don't know", "saved", "self_assessment", f"{SAVED}\n{SUGGESTIONS}\n- {WHICH_CLASS}\n- {CONCRETE}"),
+        ("unflipped", "saved", "self_assessment", f"{SAVED}\n{SUGGESTIONS}\n- {WHICH_CLASS}\n- {CONCRETE}"),
+        ("x" * 5000, "saved", "self_assessment", f"{SAVED}\n{SUGGESTIONS}\n- {WHICH_CLASS}\n- {CONCRETE}"),
         ("", "invalid", "empty", "Write something first."),
         (" \n\t ", "invalid", "empty", "Write something first."),
         ("x" * 5001, "invalid", "limit", "Your answer is 5,001 characters long; the limit is 5,000."),

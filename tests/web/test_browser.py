@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Route, expect
 
 SHAPE_FEEDBACK = "Your answer is D_x × D_a1 but δ_W1 is D_a1 × D_x."
 
@@ -46,6 +48,47 @@ def test_a_student_fixes_a_transposed_gradient_and_keeps_the_progress(page: Page
     expect(page.locator(".meta .score")).to_have_text(re.compile(r"^3 / \d+ points$"))
 
 
+def test_a_preview_answered_after_the_check_never_shows_a_second_interpretation(page: Page) -> None:
+    """The live preview and the check race; the check wins whatever order their responses arrive in."""
+    open_problem(page, "Binary classification")
+    held: list[Route] = []
+    page.route(
+        "**/api/v1/preview", lambda route: held.append(route)
+    )  # the preview's response is held back until we let it go
+    page.evaluate("""window.previews = [];
+        document.addEventListener('quiz:preview', e => window.previews.push(e.detail.outcome))""")
+    with page.expect_request("**/api/v1/preview"):
+        page.locator("#answer-delta_W1").fill("x @ delta_b1.T")
+    check(page, "delta_W1")
+    expect(page.locator("#part-delta_W1 .verdict")).to_contain_text("Incorrect")
+
+    for route in held:  # the stale preview arrives after the check's answer
+        with contextlib.suppress(PlaywrightError):  # the page may have aborted it already
+            route.continue_()
+    page.wait_for_function("window.previews.length === 1")
+    assert page.evaluate("window.previews") in (["aborted"], ["stale"])
+    expect(page.locator("#part-delta_W1 .interpreted")).to_have_count(1)
+    expect(page.locator("#part-delta_W1 .interpreted .katex")).to_be_visible()
+
+
+def test_typing_during_a_check_is_kept_and_previewed(page: Page) -> None:
+    open_problem(page, "Binary classification")
+    held: list[Route] = []
+    page.route(
+        "**/problems/c147-w23-2",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    page.locator("#answer-delta_W1").fill("x @ delta_b1.T")
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/problems/c147-w23-2")):
+        check(page, "delta_W1")
+    page.locator("#answer-delta_W1").fill("delta_b1 @ x.T")  # typed while the check is out
+    held[0].continue_()
+    expect(page.locator("#part-delta_W1 .verdict")).to_contain_text("Incorrect")  # the verdict of what was sent
+    expect(page.locator("#answer-delta_W1")).to_have_value("delta_b1 @ x.T")  # and what was typed meanwhile
+    expect(page.locator("#preview-delta_W1")).to_contain_text("D_a1 × D_x")  # previewed afresh
+    expect(page.locator("#part-delta_W1 .interpreted")).to_have_count(1)
+
+
 def test_select_all_and_matrix_parts_are_answered_through_their_widgets(page: Page) -> None:
     open_problem(page, "Multiple choice")
     part = page.locator("#part-initialization")
@@ -79,10 +122,13 @@ def test_the_live_preview_points_at_a_syntax_error(page: Page) -> None:
 def test_the_whole_flow_works_without_javascript(page_without_js: Page, screenshots) -> None:  # type: ignore[no-untyped-def]
     page = page_without_js
     open_problem(page, "Binary classification")
-    expect(page.locator(".statement .math").first).to_contain_text("\\mathbf{z}_1")  # TeX stays readable
+    expect(page.locator(".statement .math math").first).to_be_visible()  # MathML from the server, no raw TeX
+    expect(page.locator(".statement")).not_to_contain_text("\\mathbf", use_inner_text=True)
     page.locator("#answer-delta_W1").fill("x @ delta_b1.T")
     check(page, "delta_W1")
     expect(page.locator("#part-delta_W1 .message")).to_contain_text(SHAPE_FEEDBACK)
+    expect(page.locator("#part-delta_W1 .interpreted math")).to_be_visible()  # "Interpreted as" in MathML too
+    expect(page.locator("#part-delta_W1 .interpreted")).not_to_contain_text("\\top", use_inner_text=True)
     page.locator("#answer-delta_W1").fill("delta_b1 @ x.T")
     check(page, "delta_W1")
     expect(page.locator("#part-delta_W1 .verdict")).to_contain_text("Correct")

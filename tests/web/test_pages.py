@@ -77,12 +77,18 @@ def test_progress_shows_on_home_and_set_pages(student: TestClient) -> None:
     assert row and "status-done" in row.group(0) and "7 / 7" in row.group(0)
 
 
-def test_a_new_variant_changes_the_numbers_and_is_kept(student: TestClient) -> None:
-    assert "Variant as printed in the exam" in student.get("/problems/c147-w23-1").text
+def test_a_new_variant_is_numbered_kept_and_the_printed_one_is_a_way_back(student: TestClient) -> None:
+    assert "The variant as printed in the exam" in student.get("/problems/c147-w23-1").text
+    assert "Start variant 1 (fresh numbers)" in student.get("/problems/c147-w23-1/variants").text
     page = post_form(student, "/problems/c147-w23-1/variant", {}).text
-    seed = re.search(r"Variant #(\d+)", page)
-    assert seed
-    assert f"Variant #{seed.group(1)}" in student.get("/problems/c147-w23-1").text
+    assert '<span class="variant">Variant 1</span>' in page
+    assert '<span class="variant">Variant 1</span>' in student.get("/problems/c147-w23-1").text
+    post_form(student, "/problems/c147-w23-1/variant", {})
+    choices = student.get("/problems/c147-w23-1/variants").text
+    assert "Back to variant 1" in choices and "Back to the variant as printed in the exam" in choices
+    back = post_form(student, "/problems/c147-w23-1/variant", {"seed": "0"}).text
+    assert "The variant as printed in the exam" in back
+    assert post_form(student, "/problems/c147-w23-1/variant", {"seed": "12345"}).status_code == 422
 
 
 def test_hints_are_revealed_one_at_a_time(student: TestClient) -> None:
@@ -101,13 +107,17 @@ def test_an_invalid_answer_costs_no_attempt_and_attempts_run_out(student: TestCl
     assert "Attempts: 1 · 1 left" in page and "Twice" not in page
     page = answer(student, "limited", "double", "x")
     assert "Attempts: 2 · 0 left" in page and "Twice <strong>x</strong>" in page  # the solution is released
-    page = answer(student, "limited", "double", "2 x")
-    assert "You have used every attempt for this part." not in page  # not recorded, so the page shows the last
-    assert "Attempts: 2 · 0 left" in page
+    page = answer(student, "limited", "double", "2 x")  # refused: nothing is recorded, the answer stays a draft
+    assert "Attempts: 2 · 0 left · You have used every attempt for this part." in page
+    assert 'value="2 x"' in page and "disabled" in re.search(r"<button[^>]*>Check 1</button>", page).group(0)  # type: ignore[union-attr]
 
 
 def test_instructor_pages_need_the_token(student: TestClient) -> None:
-    assert student.get("/instructor").status_code == 401
+    signed_out = student.get("/instructor/problems/c147-w23-1/stats", follow_redirects=False)
+    assert (signed_out.status_code, signed_out.headers["location"]) == (
+        303, "/instructor/login?next=%2Finstructor%2Fproblems%2Fc147-w23-1%2Fstats",
+    )  # fmt: skip
+    assert "Sign in with the instructor token" in student.get("/instructor").text
     assert post_form(student, "/instructor/login", {"token": "wrong-token-123"}).status_code == 401
     assert post_form(student, "/instructor/login", {"token": "a-long-instructor-token"}).status_code == 200
     preview = student.get("/instructor/problems/c147-w23-2?seed=5").text

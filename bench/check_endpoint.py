@@ -50,9 +50,9 @@ UNTHROTTLED = {
 }
 
 
-def server_cpu_seconds() -> float:
-    """CPU time (user + system) of this bench's server: its uvicorn process and every descendant (the fork server
-    and the checking workers), from /proc. Less sensitive to other load on a shared machine than wall-clock rates."""
+def server_cpu_seconds() -> tuple[float, float]:
+    """CPU time (user + system) of this bench's server, from /proc: its uvicorn process and every descendant (the fork
+    server and the checking workers), and of uvicorn's process alone. Less sensitive to other load on a shared machine than wall-clock rates."""
     children: dict[int, list[int]] = {}
     times: dict[int, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -63,12 +63,13 @@ def server_cpu_seconds() -> float:
         pid = int(stat.parent.name)
         children.setdefault(int(fields[1]), []).append(pid)
         times[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    total, todo = 0.0, list(children.get(os.getpid(), []))
+    servers = children.get(os.getpid(), [])
+    total, todo = 0.0, list(servers)
     while todo:
         pid = todo.pop()
         total += times.get(pid, 0.0)
         todo += children.get(pid, [])
-    return total
+    return total, sum(times.get(pid, 0.0) for pid in servers)
 
 
 @dataclass
@@ -78,6 +79,8 @@ class Load:
     errors: int = 0
     seconds: float = 0.0
     cpu: float = 0.0  # the server's CPU seconds
+    web_cpu: float = 0.0  # of which the web process's (the rest: the checking workers')
+    client_cpu: float = 0.0  # this process's (the clients')
     statuses: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -116,12 +119,14 @@ async def client_loop(client: httpx.AsyncClient, until: float, hostile: bool, ch
 
 async def measure(clients: list[httpx.AsyncClient], seconds: float, hostile: int, check: bool) -> Load:
     load = Load()
-    cpu = server_cpu_seconds()
+    cpu, client_cpu = server_cpu_seconds(), time.process_time()
     start = time.perf_counter()
     until = start + seconds
     await asyncio.gather(*(client_loop(c, until, i < hostile, check, load) for i, c in enumerate(clients)))
     load.seconds = time.perf_counter() - start
-    load.cpu = server_cpu_seconds() - cpu
+    after = server_cpu_seconds()
+    load.cpu, load.web_cpu = after[0] - cpu[0], after[1] - cpu[1]
+    load.client_cpu = time.process_time() - client_cpu
     return load
 
 
@@ -130,8 +135,12 @@ def line(name: str, samples: list[float], load: Load | None = None) -> str:
     head = f"  {name:<14} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   n={len(samples):<6}"
     if load is None:
         return head
-    rate, cpu = load.requests / load.seconds, 1000 * load.cpu / load.requests
-    return f"{head} {rate:6.0f} req/s   server CPU {cpu:5.2f} ms/req   errors {load.errors}"
+    rate, cpu, web = load.requests / load.seconds, 1000 * load.cpu / load.requests, 1000 * load.web_cpu / load.requests
+    busy = 100 * load.client_cpu / load.seconds
+    return (
+        f"{head} {rate:6.0f} req/s   server CPU {cpu:5.2f} ms/req (web process {web:5.2f})"
+        f"   clients' CPU {busy:3.0f}%   errors {load.errors}"
+    )
 
 
 def report(noop: Load, check: Load) -> str:

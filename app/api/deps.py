@@ -10,7 +10,6 @@ from starlette.concurrency import run_in_threadpool
 from app.bank.loader import Bank
 from app.bank.models import ProblemSpec
 from app.checking import Checker
-from app.web.identity import LEARNER_COOKIE
 
 
 async def get_bank(request: Request) -> Bank:
@@ -26,9 +25,8 @@ def client_of(request: Request) -> str:
     principal = getattr(request.state, "api_key", None)
     if principal is not None:
         return f"key:{principal.public_id}"
-    learner = request.app.state.signer.learner(request.cookies.get(LEARNER_COOKIE))
-    if learner is not None:
-        return f"learner:{learner}"
+    if not getattr(request.state, "learner_fresh", True):  # the cookie's signature, checked by the middleware
+        return f"learner:{request.state.learner_id}"
     return f"ip:{request.client.host if request.client else 'unknown'}"
 
 

@@ -2,16 +2,18 @@
 on the same server, with the same clients, in one run.
 
 Starts the real app (uvicorn, SQLite, the default 2 checking workers) with rate limits set out of the way, then
-N concurrent clients (async httpx, loopback, one keep-alive connection each) hammer first the no-op endpoint, then
-the check endpoint, each for a bounded time. Each client is a browser of its own: it first loads a page, so it has
+N concurrent clients (async httpx, loopback, one keep-alive connection each) hammer the no-op endpoint and the check
+endpoint in turns (10 rounds of each by default, so load from elsewhere on a shared machine hits both alike), each
+for a bounded total time. Each client is a browser of its own: it first loads a page, so it has
 a learner cookie and the fair queue sees N learners (without one, every loopback client would be the same
 address). The benign answer is a correct expression of a midterm part (no attempt limit, so no key is needed).
 With `--hostile-share`, that share of the clients send the costliest legal answers instead, and the benign
 clients' p99 is reported against the no-op's.
 
-Prints requests/s, p50 and p99 of each endpoint and their ratios.
+Prints requests/s, p50 and p99 of each endpoint and their ratios, and the server's CPU time per request (the web
+process and the checking workers), which depends far less on other load than the rates do.
 
-Run: python bench/check_endpoint.py [--clients 50] [--seconds 10] [--hostile-share 0.1]
+Run: python bench/check_endpoint.py [--clients 50] [--seconds 10] [--rounds 10] [--hostile-share 0.1]
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ UNTHROTTLED = {
 
 def server_cpu_seconds() -> tuple[float, float]:
     """CPU time (user + system) of this bench's server, from /proc: its uvicorn process and every descendant (the fork
-    server and the checking workers), and of uvicorn's process alone. Less sensitive to other load on a shared machine than wall-clock rates."""
+    server and the checking workers), and of uvicorn's process alone. Less sensitive to other load on a shared
+    machine than wall-clock rates."""
     children: dict[int, list[int]] = {}
     times: dict[int, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -86,6 +89,17 @@ class Load:
     @property
     def requests(self) -> int:
         return len(self.benign) + len(self.hostile)
+
+    def add(self, other: Load) -> None:
+        self.benign += other.benign
+        self.hostile += other.hostile
+        self.errors += other.errors
+        self.seconds += other.seconds
+        self.cpu += other.cpu
+        self.web_cpu += other.web_cpu
+        self.client_cpu += other.client_cpu
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
 
 
 def quantiles(samples: list[float]) -> tuple[float, float]:
@@ -172,8 +186,10 @@ async def bench(url: str, args: argparse.Namespace) -> str:
         for client in clients[:4]:  # every worker decodes the problem once
             (await client.post(CHECK, json=BENIGN)).raise_for_status()
         await measure(clients, args.warmup, 0, True)
-        noop = await measure(clients, args.seconds, 0, False)
-        check = await measure(clients, args.seconds, hostile, True)
+        noop, check = Load(), Load()
+        for _ in range(args.rounds):  # interleaved, so a load spike from elsewhere hits both endpoints alike
+            noop.add(await measure(clients, args.seconds / args.rounds, 0, False))
+            check.add(await measure(clients, args.seconds / args.rounds, hostile, True))
     finally:
         await asyncio.gather(*(client.aclose() for client in clients))
     return report(noop, check)
@@ -183,11 +199,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (1-500)")
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each endpoint's run (1-120)")
+    parser.add_argument("--rounds", type=int, default=10, help="alternations of the two endpoints (1-100)")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of checks before measuring (0-30)")
     parser.add_argument("--hostile-share", type=float, default=0.0, help="e.g. 0.1: a tenth of the clients")
     args = parser.parse_args()
-    if not (1 <= args.clients <= 500 and 1 <= args.seconds <= 120 and 0 <= args.warmup <= 30):
-        parser.error("clients must be 1-500, seconds 1-120, warmup 0-30")
+    bounded = 1 <= args.clients <= 500 and 1 <= args.seconds <= 120 and 0 <= args.warmup <= 30
+    if not (bounded and 1 <= args.rounds <= 100):
+        parser.error("clients must be 1-500, seconds 1-120, warmup 0-30, rounds 1-100")
     if not 0 <= args.hostile_share < 1:
         parser.error("--hostile-share must be in [0, 1)")
     load = os.getloadavg()

@@ -98,17 +98,23 @@ def _forkserver_env() -> Iterator[None]:
 
 
 async def _readable(conn: Connection, limit: float) -> bool:
-    """Wait on the event loop until `conn` has a reply (or EOF) to read; False if `limit` seconds pass first."""
+    """Wait on the event loop until `conn` has a reply (or EOF) to read; False if `limit` seconds pass first.
+
+    A reader and a timer on one future, not `asyncio.wait_for`: its wrapper would cost a turn of the busy loop."""
     loop = asyncio.get_running_loop()
-    ready = loop.create_future()
+    ready: asyncio.Future[bool] = loop.create_future()
+
+    def settle(replied: bool) -> None:
+        if not ready.done():
+            ready.set_result(replied)
+
     fd = conn.fileno()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    loop.add_reader(fd, settle, True)
+    timer = loop.call_later(limit, settle, False)
     try:
-        await asyncio.wait_for(ready, limit)
-        return True
-    except TimeoutError:
-        return False
+        return await ready
     finally:
+        timer.cancel()
         loop.remove_reader(fd)
 
 

@@ -1,18 +1,16 @@
 """Checking as a service: grading runs in the sandbox's worker processes, never on the event loop.
 
 Checks are admitted fairly (`app.fair_queue`): each client queues behind its own checks, clients take turns, and
-`QUIZ_QUEUE_TIMEOUT` bounds all the waiting of a check (for its turn and for a worker). Admitted checks wait on a
-thread pool as large as the worker pool, so a check never waits for a thread either.
+`QUIZ_QUEUE_TIMEOUT` bounds all the waiting of a check (for its turn and for a worker). Admitted checks await
+their worker's reply on the event loop (`WorkerPool.run_async`), so a check takes no hop to a thread either.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import functools
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from app.bank.grading import PackedProblem, UnknownProblem, check_packed, preview_packed
@@ -49,7 +47,6 @@ class Checker:
         self.queue_timeout = settings.queue_timeout
         # Any one client may hold all workers but one, so another client's check always finds a turn soon.
         self.fair = FairQueue(settings.workers, max(1, settings.workers - 1))
-        self._threads = ThreadPoolExecutor(settings.workers, thread_name_prefix="check")
         self._packed: dict[int, tuple[ProblemSpec, PackedProblem]] = {}
         self.client = ANONYMOUS
 
@@ -81,16 +78,13 @@ class Checker:
             self.fair.release(self.client)
 
     async def _run(self, deadline: float, fn: Callable[..., T], *args: Any) -> T:
-        left = max(0.0, deadline - time.monotonic())
-        call = functools.partial(self.pool.run, fn, *args, queue_timeout=left)
-        return await asyncio.get_running_loop().run_in_executor(self._threads, call)
+        return await self.pool.run_async(fn, *args, queue_timeout=max(0.0, deadline - time.monotonic()))
 
     def start(self) -> None:
         self.pool.start()
 
     def close(self) -> None:
         self.pool.close()
-        self._threads.shutdown(wait=False)
 
     async def check(self, problem: ProblemSpec, answers: Mapping[str, Answer], seed: int) -> dict[str, Verdict]:
         """One verdict per answered part (checked side by side); a part that overruns its limits is invalid, the

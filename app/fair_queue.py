@@ -38,17 +38,13 @@ class FairQueue:
             if client not in self._waiting and self._may_run(client):
                 self._running[client] += 1
                 return True
-            waiter = _Waiter(asyncio.get_running_loop().create_future())
+            loop = asyncio.get_running_loop()
+            waiter = _Waiter(loop.create_future())
             self._waiting.setdefault(client, deque()).append(waiter)
+        # A timer rather than `asyncio.wait_for`: each wrapper costs the check a turn of the busy event loop.
+        timer = loop.call_later(timeout, _resolve, waiter.future)
         try:
-            await asyncio.wait_for(waiter.future, timeout)
-            return True
-        except TimeoutError:
-            with self._lock:
-                if waiter.granted:
-                    return True  # granted as the wait ended: the slot is ours
-                self._forget(client, waiter)
-            return False
+            await waiter.future
         except asyncio.CancelledError:  # the request went away while queued
             with self._lock:
                 granted = waiter.granted
@@ -57,6 +53,13 @@ class FairQueue:
             if granted:
                 self.release(client)
             raise
+        finally:
+            timer.cancel()
+        with self._lock:
+            if waiter.granted:
+                return True  # granted (perhaps as the wait ended): the slot is ours
+            self._forget(client, waiter)
+        return False
 
     def release(self, client: str) -> None:
         """Give the slot back; the next waiting client in turn gets it."""
@@ -94,7 +97,11 @@ class FairQueue:
                 self._waiting[client] = queue  # to the back of the round
             waiter.granted = True
             self._running[client] += 1
-            waiter.future.get_loop().call_soon_threadsafe(_resolve, waiter.future)
+            loop = waiter.future.get_loop()
+            if asyncio._get_running_loop() is loop:  # released on the loop itself: no thread-safe detour
+                _resolve(waiter.future)
+            else:
+                loop.call_soon_threadsafe(_resolve, waiter.future)
 
     def _forget(self, client: str, waiter: _Waiter) -> None:
         queue = self._waiting.get(client)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.api.auth import PROBLEM_TYPE, AuthDep
 from app.api.errors import ApiError
@@ -41,6 +42,11 @@ class ClientLimits:
                 RedisBuckets(settings.redis_url, *logins, namespace=f"{namespace}:login"),
             )
         return cls(MemoryBuckets(*learner), MemoryBuckets(*address), MemoryBuckets(*logins))
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether taking a token is a quick in-process step (no Redis round trip)."""
+        return isinstance(self.by_address, MemoryBuckets)
 
     def take(self, learner_id: str | None, address: str) -> None:
         """One token from each bucket (the address's only, for a browser without a cookie yet), or a 429."""
@@ -91,10 +97,16 @@ def throttle_client(request: Request) -> None:
     client_limits(request).take(request.state.learner_id if known else None, address)
 
 
-def throttle_anonymous(request: Request, principal: AuthDep) -> None:
-    """A dependency for the open API routes: a request with a key is limited by the key's bucket instead."""
+async def throttle_anonymous(request: Request, principal: AuthDep) -> None:
+    """A dependency for the open API routes: a request with a key is limited by the key's bucket instead.
+
+    Async, so the check endpoint's requests take no hop to a thread for in-memory buckets; only Redis buckets,
+    which wait on the network, are taken on a thread."""
     if principal is None:
-        throttle_client(request)
+        if client_limits(request).in_memory:
+            throttle_client(request)
+        else:
+            await run_in_threadpool(throttle_client, request)
 
 
 def throttle_login(request: Request) -> None:

@@ -56,6 +56,18 @@ def test_a_second_client_is_admitted_while_the_first_clients_queue_is_full() -> 
     asyncio.run(scenario())
 
 
+def test_a_slot_released_on_another_thread_goes_to_the_waiting_client() -> None:
+    async def scenario() -> bool:
+        queue = FairQueue(capacity=1, per_client=1)
+        assert await queue.acquire("a", FOREVER)
+        waiting = asyncio.create_task(queue.acquire("b", FOREVER))
+        await asyncio.sleep(0)
+        await asyncio.to_thread(queue.release, "a")
+        return await waiting
+
+    assert asyncio.run(scenario())
+
+
 def test_a_wait_past_the_timeout_gives_up_and_leaves_the_queue() -> None:
     async def scenario() -> None:
         queue = FairQueue(1, 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -148,10 +148,10 @@ def require(scope: str) -> Callable[[Principal | None], Principal]:
     return dependency
 
 
-def allow_anonymous(scope: str | None = None) -> Callable[[Principal | None], Principal | None]:
+def allow_anonymous(scope: str | None = None) -> Callable[[Principal | None], Awaitable[Principal | None]]:
     """A dependency for open routes: no key is fine; a key sent must be valid (and have `scope`, when given)."""
 
-    def dependency(principal: AuthDep) -> Principal | None:
+    async def dependency(principal: AuthDep) -> Principal | None:  # async: no thread hop for a comparison
         if principal is not None and scope is not None:
             _forbid_without(principal, scope)
         return principal

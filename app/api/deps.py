@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.bank.loader import Bank
 from app.bank.models import ProblemSpec
 from app.checking import Checker
-from app.web.identity import LEARNER_COOKIE
 
 
-def get_bank(request: Request) -> Bank:
-    return request.app.state.bank_store.get()
+async def get_bank(request: Request) -> Bank:
+    """The current bank. The dependencies here are `async` because they are cheap: a sync one would cost each
+    request a hop to a thread. Only a watching store (dev) reads the disk, so only it is asked on a thread."""
+    store = request.app.state.bank_store
+    return await run_in_threadpool(store.get) if store.watch else store.get()
 
 
 def client_of(request: Request) -> str:
@@ -22,13 +25,12 @@ def client_of(request: Request) -> str:
     principal = getattr(request.state, "api_key", None)
     if principal is not None:
         return f"key:{principal.public_id}"
-    learner = request.app.state.signer.learner(request.cookies.get(LEARNER_COOKIE))
-    if learner is not None:
-        return f"learner:{learner}"
+    if not getattr(request.state, "learner_fresh", True):  # the cookie's signature, checked by the middleware
+        return f"learner:{request.state.learner_id}"
     return f"ip:{request.client.host if request.client else 'unknown'}"
 
 
-def get_checker(request: Request) -> Checker:
+async def get_checker(request: Request) -> Checker:
     return request.app.state.checker.for_client(client_of(request))
 
 
@@ -36,7 +38,7 @@ BankDep = Annotated[Bank, Depends(get_bank)]
 CheckerDep = Annotated[Checker, Depends(get_checker)]
 
 
-def valid_problem(problem_id: str, bank: BankDep) -> ProblemSpec:
+async def valid_problem(problem_id: str, bank: BankDep) -> ProblemSpec:
     problem = bank.problems.get(problem_id)
     if problem is None:
         raise HTTPException(404, f"No problem with id {problem_id!r}.")

@@ -97,6 +97,27 @@ def _forkserver_env() -> Iterator[None]:
                 os.environ[key] = old
 
 
+async def _readable(conn: Connection, limit: float) -> bool:
+    """Wait on the event loop until `conn` has a reply (or EOF) to read; False if `limit` seconds pass first.
+
+    A reader and a timer on one future, not `asyncio.wait_for`: its wrapper would cost a turn of the busy loop."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[bool] = loop.create_future()
+
+    def settle(replied: bool) -> None:
+        if not ready.done():
+            ready.set_result(replied)
+
+    fd = conn.fileno()
+    loop.add_reader(fd, settle, True)
+    timer = loop.call_later(limit, settle, False)
+    try:
+        return await ready
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+
+
 class _Worker:
     __slots__ = ("conn", "process")
 
@@ -200,43 +221,47 @@ class WorkerPool:
         if not self._started:
             self.start()
         deadline = time.monotonic() + (self.queue_timeout if queue_timeout is None else queue_timeout)
-        while True:
+        worker = self._acquire(deadline)
+        while not self._hand(worker, payload):
             worker = self._acquire(deadline)
-            try:
-                worker.conn.send_bytes(payload)
-                break
-            except OSError:  # it died while idle; the task never reached it, so another worker may take it
-                self._retire(worker)
         status, value, text = self._exchange(worker, limit)
-        healthy = status == "ok" or status == "err"
-        if not healthy:
-            self._retire(worker)
-        with self._cond:
-            if healthy:
-                self._idle.append(worker)
-                self._cond.notify()
-            self._stats["tasks"] += 1
-            if status != "ok" and value is None:
-                self._stats[{"timeout": "timeouts", "oom": "memory_errors"}.get(status, "crashes")] += 1
-        if status == "ok":
-            return value  # type: ignore[no-any-return]
-        if value is not None:
-            raise value
-        if status == "timeout":
-            raise CheckTimeout(f"Checking your answer took longer than {limit:g} s; simplify it and try again.")
-        if status == "oom":
-            raise CheckMemoryError(
-                f"Checking your answer needed too much memory (over {self.memory_mb} MB); simplify it and try again."
-            )
-        logger.error("Sandbox task %s failed (%s): %s", getattr(fn, "__qualname__", fn), status, text)
-        raise WorkerCrashed()
+        self._release(worker, status, value)
+        return self._outcome(fn, limit, status, value, text)
 
-    async def run_async(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Like ``run`` (``timeout=`` included), but waits on a thread so the event loop keeps serving.
+    async def run_async(
+        self,
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        timeout: float | None = None,
+        queue_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> T:
+        """Like ``run``, but awaited on the event loop, holding no thread: the reply is awaited as the pipe
+        becoming readable (a thread hop per check costs more than the check). Only waiting for a free worker, when
+        none is idle, is done on a thread.
 
-        Cancelling the awaiting coroutine does not stop the task; it still ends within its time limit.
+        Cancelling the awaiting coroutine does not stop the task; it still ends within its time limit, and its
+        worker then goes back to the pool.
         """
-        return await asyncio.to_thread(self.run, fn, *args, **kwargs)
+        limit = self.timeout if timeout is None else timeout
+        payload = pickle.dumps((fn, args, kwargs), _PROTOCOL)
+        loop = asyncio.get_running_loop()
+        if not self._started:
+            await loop.run_in_executor(None, self.start)
+        deadline = time.monotonic() + (self.queue_timeout if queue_timeout is None else queue_timeout)
+        while True:
+            worker = self._take_idle() or await self._acquire_on_thread(deadline)
+            if self._hand(worker, payload):
+                break
+        try:
+            replied = await _readable(worker.conn, limit)
+        except BaseException:  # cancelled: the task still runs; settle its worker off the loop
+            threading.Thread(target=self._settle, args=(worker, limit), daemon=True).start()
+            raise
+        status, value, text = self._exchange(worker, limit if replied else 0.0)
+        self._release(worker, status, value)
+        return self._outcome(fn, limit, status, value, text)
 
     def wait_ready(self, timeout: float = 10.0) -> bool:
         """Block until all ``size`` workers are up (e.g. after a respawn); False on timeout."""
@@ -334,6 +359,72 @@ class WorkerPool:
                     raise PoolBusy()
                 self._cond.wait(remaining)
             return self._idle.pop()
+
+    def _take_idle(self) -> _Worker | None:
+        """An idle worker now, or None (then `_acquire` waits for one, or says why there is none)."""
+        with self._cond:
+            return self._idle.pop() if self._idle and not self._closed else None
+
+    async def _acquire_on_thread(self, deadline: float) -> _Worker:
+        """`_acquire` without blocking the event loop; a worker it gets for a caller gone meanwhile is given back."""
+        waiting = asyncio.get_running_loop().run_in_executor(None, self._acquire, deadline)
+        try:
+            return await asyncio.shield(waiting)
+        except asyncio.CancelledError:
+            waiting.add_done_callback(self._give_back)
+            raise
+
+    def _give_back(self, acquired: asyncio.Future[_Worker]) -> None:
+        if acquired.cancelled() or acquired.exception() is not None:
+            return
+        with self._cond:
+            if not self._closed:
+                self._idle.append(acquired.result())
+                self._cond.notify()
+                return
+        self._retire(acquired.result())  # closed meanwhile: reap it like the other busy workers
+
+    def _hand(self, worker: _Worker, payload: bytes) -> bool:
+        """Send the task to `worker`; False if it died while idle (retired: the task never reached it, so another
+        worker may take it)."""
+        try:
+            worker.conn.send_bytes(payload)
+            return True
+        except OSError:
+            self._retire(worker)
+            return False
+
+    def _release(self, worker: _Worker, status: str, value: Any) -> None:
+        """Back to the idle workers after a task, or retired if the task left it in an unknown state."""
+        healthy = status == "ok" or status == "err"
+        if not healthy:
+            self._retire(worker)
+        with self._cond:
+            if healthy:
+                self._idle.append(worker)
+                self._cond.notify()
+            self._stats["tasks"] += 1
+            if status != "ok" and value is None:
+                self._stats[{"timeout": "timeouts", "oom": "memory_errors"}.get(status, "crashes")] += 1
+
+    def _settle(self, worker: _Worker, limit: float) -> None:
+        """Wait out the task of a caller that went away, then release its worker as usual."""
+        status, value, _ = self._exchange(worker, limit)
+        self._release(worker, status, value)
+
+    def _outcome(self, fn: Callable[..., T], limit: float, status: str, value: Any, text: str | None) -> T:
+        if status == "ok":
+            return value  # type: ignore[no-any-return]
+        if value is not None:
+            raise value
+        if status == "timeout":
+            raise CheckTimeout(f"Checking your answer took longer than {limit:g} s; simplify it and try again.")
+        if status == "oom":
+            raise CheckMemoryError(
+                f"Checking your answer needed too much memory (over {self.memory_mb} MB); simplify it and try again."
+            )
+        logger.error("Sandbox task %s failed (%s): %s", getattr(fn, "__qualname__", fn), status, text)
+        raise WorkerCrashed()
 
     def _exchange(self, worker: _Worker, limit: float) -> tuple[str, Any, str | None]:
         """Wait up to ``limit`` for the reply; return ``(status, value, repr)``."""

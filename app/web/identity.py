@@ -7,10 +7,10 @@ import hmac
 import uuid
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LEARNER_COOKIE = "quiz_learner"
 ONE_YEAR = 365 * 24 * 3600
@@ -37,28 +37,42 @@ class Signer:
         return self._learner.dumps(learner_id)
 
 
-class LearnerCookieMiddleware(BaseHTTPMiddleware):
-    """Sets `request.state.learner_id`, issuing a new signed cookie when there is none (or a forged one)."""
+class LearnerCookieMiddleware:
+    """Sets `request.state.learner_id`, issuing a new signed cookie when there is none (or a forged one).
+
+    Plain ASGI rather than `BaseHTTPMiddleware`: that one streams each request body through a task group and memory
+    streams, which cost the API's posts (an answer check) more than the rest of their way through the app."""
 
     def __init__(self, app: ASGIApp, signer: Signer, secure: bool) -> None:
-        super().__init__(app)
-        self.signer, self.secure = signer, secure
+        self.app, self.signer, self.secure = app, signer, secure
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         learner_id = self.signer.learner(request.cookies.get(LEARNER_COOKIE))
         fresh = learner_id is None
         request.state.learner_id = learner_id or uuid.uuid4().hex
         request.state.learner_fresh = fresh
-        response = await call_next(request)
         # /lti/ routes set (or deliberately do not set) the cookie themselves: an LTI launch signs in its learner.
         # A new learner only on a top-level page load: a cross-site post or an embedded request must never
         # replace a student's identity (the cookie, SameSite=Lax, is not sent with them).
         top_level = (
             request.method in ("GET", "HEAD") and request.headers.get("sec-fetch-dest", "document") == "document"
         )
-        if fresh and top_level and not request.url.path.startswith(("/static/", "/api/", "/lti/")):
-            response.set_cookie(
-                LEARNER_COOKIE, self.signer.sign_learner(request.state.learner_id), max_age=ONE_YEAR,
-                httponly=True, samesite="lax", secure=self.secure,
-            )  # fmt: skip
-        return response
+        if not (fresh and top_level and not request.url.path.startswith(("/static/", "/api/", "/lti/"))):
+            await self.app(scope, receive, send)
+            return
+        cookie = Response()
+        cookie.set_cookie(
+            LEARNER_COOKIE, self.signer.sign_learner(request.state.learner_id), max_age=ONE_YEAR,
+            httponly=True, samesite="lax", secure=self.secure,
+        )  # fmt: skip
+
+        async def with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("set-cookie", cookie.headers["set-cookie"])
+            await send(message)
+
+        await self.app(scope, receive, with_cookie)

@@ -12,7 +12,7 @@ import signal
 import socket
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -157,6 +157,84 @@ def test_run_async_from_asyncio(pool: WorkerPool) -> None:
     with pytest.raises(CheckTimeout):
         asyncio.run(timed_out())
     assert_healthy(pool)
+
+
+class NoThreads(ThreadPoolExecutor):
+    def submit(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the event loop handed work to a thread")
+
+
+def test_run_async_takes_an_idle_worker_and_awaits_its_reply_without_a_thread(pool: WorkerPool) -> None:
+    async def main() -> list[int]:
+        asyncio.get_running_loop().set_default_executor(NoThreads(1))
+        return [await pool.run_async(tasks.add, i, 1) for i in range(3)]
+
+    assert pool.wait_ready()
+    assert asyncio.run(main()) == [1, 2, 3]
+
+
+def test_run_async_reports_a_dying_worker_and_the_pool_recovers(pool: WorkerPool) -> None:
+    with pytest.raises(WorkerCrashed):
+        asyncio.run(pool.run_async(tasks.exit_hard))
+    assert_healthy(pool)
+
+
+async def hold_a_worker(pool: WorkerPool) -> tuple[asyncio.Task[None], asyncio.StreamWriter, asyncio.Server]:
+    """Start `hold_until_closed` with run_async; return once its worker runs it (closing the writer ends it)."""
+    accepted: asyncio.Queue[asyncio.StreamWriter] = asyncio.Queue()
+    server = await asyncio.start_server(lambda _reader, writer: accepted.put_nowait(writer), "127.0.0.1", 0)
+    holder = asyncio.create_task(pool.run_async(tasks.hold_until_closed, server.sockets[0].getsockname()[1]))
+    return holder, await accepted.get(), server
+
+
+def test_a_cancelled_caller_leaves_its_task_to_end_and_its_worker_serves_again() -> None:
+    async def main(pool: WorkerPool) -> int:
+        holder, hold, server = await hold_a_worker(pool)
+        holder.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await holder
+        hold.close()  # the abandoned task ends now, and its worker goes back to the pool
+        result = await pool.run_async(tasks.add, 2, 3)
+        server.close()
+        return result
+
+    with WorkerPool(size=1, timeout=30, queue_timeout=30) as pool:
+        assert asyncio.run(main(pool)) == 5
+        assert pool.stats["tasks"] == 2
+        assert pool.stats["respawns"] == 0  # not killed: it finished its task
+
+
+class RecordingThreads(ThreadPoolExecutor):
+    """The loop's default executor, keeping what it was given to wait for."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.futures: list[Future[Any]] = []
+
+    def submit(self, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.futures.append(super().submit(*args, **kwargs))
+        return self.futures[-1]
+
+
+def test_a_caller_cancelled_while_waiting_for_a_worker_does_not_keep_it() -> None:
+    async def main(pool: WorkerPool) -> int:
+        threads = RecordingThreads()
+        asyncio.get_running_loop().set_default_executor(threads)
+        holder, hold, server = await hold_a_worker(pool)
+        waiting = asyncio.create_task(pool.run_async(tasks.add, 1, 1))
+        await asyncio.sleep(0)  # not a wait for time: one turn of the loop, so `waiting` queues for the worker
+        waiting.cancel()
+        assert len(threads.futures) == 1  # it was waiting for a worker on a thread
+        hold.close()
+        await holder
+        await asyncio.wrap_future(threads.futures[0])  # that thread got the worker, for a caller gone meanwhile
+        result = await pool.run_async(tasks.add, 2, 3, queue_timeout=10)  # PoolBusy if the worker were lost
+        server.close()
+        return result
+
+    with WorkerPool(size=1, timeout=30) as pool:
+        assert asyncio.run(main(pool)) == 5
+        assert pool.stats["busy"] == 0
 
 
 def test_stats_count_what_happened(pool: WorkerPool) -> None:

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from app.storage.repository import Repository
+from app.web.markdown import to_html
 from app.web.mathml import to_mathml
 
 
@@ -38,6 +39,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
     templates.env.filters["points"] = format_points
     templates.env.filters["answer_text"] = answer_text
     templates.env.filters["mathml"] = to_mathml
+    templates.env.filters["markdown_block"] = to_html
     return templates
 
 T = TypeVar("T")

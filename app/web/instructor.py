@@ -97,7 +97,9 @@ async def logout(request: Request) -> Response:
 
 @router.get("", response_class=HTMLResponse)
 def dashboard(request: Request, bank: BankDep, _: Instructor) -> Response:
-    return render(request, "instructor/index.html", {"problems": list(bank)})
+    """Every problem, and the problem files whose last edit was refused (their last good version is served)."""
+    errors = request.app.state.bank_store.errors
+    return render(request, "instructor/index.html", {"problems": list(bank), "errors": errors})
 
 
 Seed = Annotated[int, Query(ge=0, le=2**31 - 1)]

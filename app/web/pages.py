@@ -48,7 +48,8 @@ def home(request: Request, bank: BankDep, repo: RepoDep, learner: LearnerDep) ->
         earned = sum(p.score for p in progress.values())
         total = sum(sum(parts.values()) for parts in problems.values())
         done = sum(1 for p in progress.values() if p.status == "done")
-        sets.append({"id": set_id, "problems": len(problems), "done": done, "score": earned, "max": total})
+        sets.append({"id": set_id, "title": bank.set_spec(set_id).title, "problems": len(problems), "done": done,
+                     "score": earned, "max": total})  # fmt: skip
     return render(request, "home.html", {"sets": sets})
 
 
@@ -59,12 +60,17 @@ def problem_set(set_id: str, request: Request, bank: BankDep, repo: RepoDep, lea
         raise HTTPException(404, f"No problem set {set_id!r}.")
     progress = repo.problem_progress(learner, set_points(bank)[set_id])
     rows = [{"problem": p, "progress": progress.get(p.id)} for p in problems]
-    return render(request, "set.html", {"set_id": set_id, "rows": rows})
+    return render(request, "set.html", {"set_id": set_id, "spec": bank.set_spec(set_id), "rows": rows})
 
 
 @router.get("/problems/{problem_id}", response_class=HTMLResponse)
 def problem_page(
-    problem: ProblemDep, request: Request, repo: RepoDep, learner: KnownLearnerDep, drafts: str | None = None
+    problem: ProblemDep,
+    request: Request,
+    bank: BankDep,
+    repo: RepoDep,
+    learner: KnownLearnerDep,
+    drafts: str | None = None,
 ) -> Response:
     seed = repo.seed_for(learner, problem.id)
     summaries = repo.part_summaries(learner, problem.id, seed)
@@ -75,6 +81,7 @@ def problem_page(
     view = problem_view(problem, seed, summaries, hints, budgets=budgets, drafts=drafts_now, scores=scores)
     context = {
         "view": view, "seed": seed, "learner_key": learner_key(learner), "drafts_saved": drafts == "saved",
+        "set_title": bank.set_spec(problem.set).title,
         "variant": variants.label_of(repo.session, learner, problem.id, seed),
     }  # fmt: skip
     return render(request, "problem.html", context)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from app.bank.models import SetSpec
 from app.main import create_app
 from app.settings import Settings
 from app.throttle import ClientLimits
@@ -183,3 +184,28 @@ def test_each_sign_in_gets_its_own_session(student: TestClient) -> None:
         post_form(browser, "/instructor/login", {"token": "a-long-instructor-token"})
         cookies.add(browser.cookies["quiz_instructor"])
     assert len(cookies) == 2
+
+
+def test_pages_show_a_sets_title_not_its_id(tmp_path, student: TestClient) -> None:  # type: ignore[no-untyped-def]
+    bank = student.app.state.bank_store.get()  # type: ignore[attr-defined]
+    bank.set_specs["c147-w23-midterm"] = SetSpec(
+        id="c147-w23-midterm", title="Midterm, winter 2023", description="*Go*"
+    )
+    try:
+        assert "Midterm, winter 2023" in student.get("/").text
+        page = student.get("/sets/c147-w23-midterm").text
+        assert "<h1>Midterm, winter 2023</h1>" in page and "<em>Go</em>" in page
+        assert "Midterm, winter 2023</a>" in student.get("/problems/c147-w23-1").text
+    finally:
+        del bank.set_specs["c147-w23-midterm"]
+
+
+def test_the_instructor_sees_problem_files_a_reload_refused(student: TestClient) -> None:
+    store = student.app.state.bank_store  # type: ignore[attr-defined]
+    store.errors = {"problems/tiny.yaml": ["problems/tiny.yaml: tiny: part p (1): mistake 'x' equals the answer"]}
+    try:
+        post_form(student, "/instructor/login", {"token": "a-long-instructor-token"})
+        page = student.get("/instructor").text
+        assert "Problem files not reloaded" in page and "mistake &#39;x&#39; equals the answer" in page
+    finally:
+        store.errors = {}

@@ -127,7 +127,7 @@ class Practice:
         """
         bound_answers(answers, len(problem.parts))  # before anything is checked or stored
         keys = {pid: part_key(idempotency_key, pid) for pid in answers} if idempotency_key else {}
-        seed, earlier, budgets = await run_in_threadpool(self._prepare, learner_id, problem.id, keys, seed)
+        variant_seed, earlier, budgets = await run_in_threadpool(self._prepare, learner_id, problem.id, keys, seed)
         verdicts: dict[str, Verdict] = {}
         to_check: dict[str, Answer] = {}
         for part_id, answer in answers.items():
@@ -139,21 +139,21 @@ class Practice:
                 verdicts[part_id] = Verdict.invalid("You have used every attempt for this part.", "no_attempts")
             elif not is_blank(answer):
                 to_check[part_id] = answer
-        checked = await self.checker.check(problem, to_check, seed)
+        checked = await self.checker.check(problem, to_check, variant_seed)
         # A transient failure is shown (and kept, uncounted) but never under the key: a retry checks again.
         rows = [
             NewAttempt(part_id, to_check[part_id], verdict, verdict.status != "invalid",
                        None if is_transient(verdict) else keys.get(part_id))
             for part_id, verdict in checked.items()
         ]  # fmt: skip
-        stored = await run_in_threadpool(self.repo.record_attempts, learner_id, problem.id, seed, rows)
+        stored = await run_in_threadpool(self.repo.record_attempts, learner_id, problem.id, variant_seed, rows)
         for row, attempt in zip(rows, stored, strict=True):
             # Under a key, the attempt that stands may be a concurrent duplicate's: report that one.
             verdicts[row.part_id] = stored_verdict(attempt) if row.key else row.verdict
         if checked:
             for hook in self.after_submit:
                 await hook(learner_id, problem, verdicts)
-        return Submission(seed, verdicts)
+        return Submission(variant_seed, verdicts)
 
     def _prepare(
         self, learner_id: str, problem_id: str, keys: Mapping[str, str], seed: int | None
@@ -167,6 +167,6 @@ class Practice:
                 seed = next(iter(earlier.values())).seed
             elif seed is None:
                 seed = self.repo.seed_for(learner_id, problem_id)
-            return seed, earlier, attempt_budgets(self.repo, learner_id, problem_id)  # over every variant
+            return int(seed), earlier, attempt_budgets(self.repo, learner_id, problem_id)  # over every variant
         finally:
             self.repo.release()

@@ -113,7 +113,7 @@ def _label_spot(p: np.ndarray, avoid: list[np.ndarray], segs: list[tuple[np.ndar
         for a, b in segs:
             u = np.clip(np.dot(q - a, b - a) / np.dot(b - a, b - a), 0.0, 1.0)
             near.append(np.linalg.norm(q - (a + u * (b - a))))
-        return min(near)
+        return float(min(near))
 
     spots = [p + 15 * np.array([np.cos(a), np.sin(a)]) for a in np.arange(8) * np.pi / 4]
     return max(spots, key=clearance)
@@ -285,8 +285,10 @@ def contour_optimizers(seed: int) -> FigureResult:
     """Figure 2 (problem 4b): one step of momentum, Adagrad and Adam from a common point on a contour plot."""
     # In units of P's offset (d1 along the valley, d2 across): epsilon = e d1 keeps adaptive steps visible,
     # epsilon lam_1 = q sets momentum's pace along the valley floor, kappa is the condition number.
-    d1, d2, e, kappa, q, t, flip, sign = 4.1, 0.9, 0.85, 5.1, 0.11, 3, False, (-1.0, 1.0)
-    center, order, guess = np.zeros(2), ALGORITHMS, [2.0, 2.0, 2.0]
+    d1, d2, e, kappa, q, t, flip = 4.1, 0.9, 0.85, 5.1, 0.11, 3, False
+    sign: Any = (-1.0, 1.0)
+    center, guess = np.zeros(2), np.array([2.0, 2.0, 2.0])
+    order: tuple[str, ...] = ALGORITHMS
     rng = np.random.default_rng(seed)
     for _ in range(MAX_REDRAWS if seed else 1):  # seed 0 is the fixed exam-like figure
         if seed:

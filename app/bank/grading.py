@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
 from app.engine.check import Interpretation
 from app.engine.errors import AuthorError
+from app.engine.memo import BoundedCache
 from app.engine.verdict import Verdict
 from app.kinds import Answer, ExpressionPart, Variant
 
@@ -48,26 +48,15 @@ class UnknownProblem(Exception):
     """This worker has not decoded the problem yet: send it again with its blob."""
 
 
-_problems: OrderedDict[str, ProblemSpec] = OrderedDict()
-_variants: OrderedDict[tuple[str, int], Variant] = OrderedDict()
-
-
-def _remember(cache: OrderedDict, key: object, make: object) -> object:
-    if key in cache:
-        cache.move_to_end(key)
-        return cache[key]
-    value = cache[key] = make()  # type: ignore[operator]
-    if len(cache) > CACHE_SIZE:
-        cache.popitem(last=False)
-    return value
+_problems: BoundedCache[str, ProblemSpec] = BoundedCache(CACHE_SIZE)
+_variants: BoundedCache[tuple[str, int], Variant] = BoundedCache(CACHE_SIZE)
 
 
 def _decoded(packed: PackedProblem, seed: int) -> tuple[ProblemSpec, Variant]:
     if packed.fingerprint not in _problems and not packed.blob:
         raise UnknownProblem(packed.fingerprint)
-    problem = _remember(_problems, packed.fingerprint, lambda: pickle.loads(packed.blob))
-    variant = _remember(_variants, (packed.fingerprint, seed), lambda: make_variant(problem, seed))  # type: ignore[arg-type]
-    return problem, variant  # type: ignore[return-value]
+    problem = _problems.get(packed.fingerprint, lambda: pickle.loads(packed.blob))
+    return problem, _variants.get((packed.fingerprint, seed), lambda: make_variant(problem, seed))
 
 
 def check_packed(packed: PackedProblem, part_id: str, answer: Answer, seed: int) -> Verdict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, cast
 
 import numpy as np
 
@@ -140,12 +140,12 @@ class _Evaluator:
 
     def compute(self, node: Node) -> Any:
         kind = type(node)
-        if kind is Name:
-            return self.env[node.name]  # type: ignore[attr-defined]
+        if kind is Name:  # the commonest nodes first, by exact type (faster than isinstance on every visit)
+            return self.env[cast(Name, node).name]
         if kind is Num:
-            return node.value  # type: ignore[attr-defined]
+            return cast(Num, node).value
         if kind is Binary:
-            return self.binary(node)  # type: ignore[arg-type]
+            return self.binary(cast(Binary, node))
         return _COMPUTE[kind](self, node)
 
     def index(self, node: Index) -> Any:

@@ -114,7 +114,8 @@ def _split_suggestion(word: str, allowed: tuple[str, ...]) -> str | None:
             prefix = best[start] if start >= 0 else None
             if prefix is not None and word[start:end] == name:
                 candidate = [*prefix, name]
-                if best[end] is None or len(candidate) < len(best[end]):  # type: ignore[arg-type]
+                earlier = best[end]
+                if earlier is None or len(candidate) < len(earlier):
                     best[end] = candidate
     found = best[-1]
     return " ".join(found) if found and len(found) > 1 else None

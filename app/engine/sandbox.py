@@ -28,7 +28,7 @@ from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as _wait_for_any
 from multiprocessing.process import BaseProcess
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from app.engine._sandbox_worker import PROTOCOL as _PROTOCOL
 from app.engine._sandbox_worker import THREAD_ENV as _THREAD_ENV
@@ -414,7 +414,7 @@ class WorkerPool:
 
     def _outcome(self, fn: Callable[..., T], limit: float, status: str, value: Any, text: str | None) -> T:
         if status == "ok":
-            return value  # type: ignore[no-any-return]
+            return cast(T, value)  # what `fn` returned, unpickled
         if value is not None:
             raise value
         if status == "timeout":
@@ -461,7 +461,7 @@ class WorkerPool:
                 continue
             for sentinel in _wait_for_any(list(idle), _WATCH_INTERVAL):
                 with self._cond:
-                    worker = idle[sentinel]  # type: ignore[index]
+                    worker = idle[cast(int, sentinel)]  # the sentinels are the idle workers' own keys
                     if worker not in self._idle:
                         continue  # a caller took it meanwhile and will see it dead
                     self._idle.remove(worker)

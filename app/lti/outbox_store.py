@@ -56,7 +56,7 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[int]:
             .values(lease_until=now + LEASE)
         )
         session.commit()
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if result.rowcount == 1:  # type: ignore[attr-defined]  # an UPDATE/DELETE result is a CursorResult
             claimed.append(post_id)
     return claimed
 
@@ -106,7 +106,7 @@ def claim_line_item(
         .where(LtiLineItem.id == row.id, LtiLineItem.url.is_(None))
         .where(or_(LtiLineItem.claimed_until.is_(None), LtiLineItem.claimed_until < now))
         .values(claimed_until=now + LEASE)
-    ).rowcount  # type: ignore[attr-defined]
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE/DELETE result is a CursorResult
     session.commit()
     return None, taken == 1
 
@@ -178,4 +178,4 @@ def requeue_failed(session: Session, now: datetime, scope: Scope | None = None) 
         .values(status="pending", tries=0, next_try_at=now, lease_until=None)
     )
     session.commit()
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)  # type: ignore[attr-defined]  # an UPDATE/DELETE result is a CursorResult

@@ -118,7 +118,7 @@ def consume_state(session: Session, state: str, now: datetime) -> bool:
         .values(used_at=now)
     )
     session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE result is a CursorResult
 
 
 # Tickets: short-lived single-use tokens, of which only a hash is stored
@@ -147,7 +147,7 @@ def redeem_ticket(session: Session, token: str, kind: str, now: datetime) -> dic
         .values(used_at=now)
     )
     session.commit()
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE/DELETE result is a CursorResult
         return None
     return session.get_one(LtiTicket, _hash(token)).payload
 

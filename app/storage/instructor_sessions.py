@@ -100,7 +100,7 @@ def revoke(session: Session, session_id: str, now: datetime) -> bool:
         .values(revoked_at=now)
     )
     session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE result is a CursorResult
 
 
 def revoke_all(session: Session, now: datetime) -> int:
@@ -108,7 +108,7 @@ def revoke_all(session: Session, now: datetime) -> int:
     query = update(InstructorSession).where(InstructorSession.revoked_at.is_(None)).values(revoked_at=now)
     result = session.execute(query)
     session.commit()
-    return result.rowcount  # type: ignore[attr-defined]
+    return result.rowcount  # type: ignore[attr-defined]  # an UPDATE/DELETE result is a CursorResult
 
 
 def live_sessions(session: Session, now: datetime) -> list[InstructorSession]:

@@ -49,7 +49,7 @@ def scored_attempts(
     )
     found: dict[str, list[ScoredAttempt]] = {learner: [] for learner in learner_ids}
     for learner, *fields in rows:
-        found[learner].append(ScoredAttempt(*fields))
+        found[learner].append(ScoredAttempt(*fields))  # type: ignore[arg-type]  # the row's columns, in order
     return found
 
 

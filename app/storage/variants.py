@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,7 +39,7 @@ class VariantLabel:
         return f"variant {self.number}" if self.number else "this variant"
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
+def _insert(session: Session) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 

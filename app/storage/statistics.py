@@ -76,9 +76,7 @@ def part_statistics(session: Session, problem_id: str, learners: Select[Any] | N
     mine = [GiveUp.learner_id.in_(learners)] if learners is not None else []
     gave_up = dict(
         session.execute(
-            select(GiveUp.part_id, func.count())
-            .where(GiveUp.problem_id == problem_id, *mine)
-            .group_by(GiveUp.part_id)
+            select(GiveUp.part_id, func.count()).where(GiveUp.problem_id == problem_id, *mine).group_by(GiveUp.part_id)
         ).all()
     )
     stats = {

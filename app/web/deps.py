@@ -42,6 +42,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
     templates.env.filters["markdown_block"] = to_html
     return templates
 
+
 T = TypeVar("T")
 
 

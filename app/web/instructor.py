@@ -180,9 +180,11 @@ async def give_grade(
 ) -> Response:
     part = _text_part(problem, part_id)
     learners = scope.learners()
-    if learners is not None and repo.session.scalar(
-        select(Attempt.id).where(Attempt.id == attempt, Attempt.learner_id.in_(learners))
-    ) is None:
+    if (
+        learners is not None
+        and repo.session.scalar(select(Attempt.id).where(Attempt.id == attempt, Attempt.learner_id.in_(learners)))
+        is None
+    ):
         raise HTTPException(404, "No such answer among your course's learners.")
     hooks = getattr(request.app.state, "after_submit", ())  # the grade reaches the LMS like a checked answer
     url = f"/instructor/problems/{problem.id}/grading/{part.id}"

@@ -205,6 +205,7 @@ async def hint(
     if not first:
         return back_to(problem.id, f"part-{part}")  # the same form sent again: that hint is shown already
     posted = await read_post_or_422(repo, learner, problem, form)
+
     def reveal() -> int:
         keep_unchecked(repo, learner, problem, posted, [])
         return repo.reveal_hint(learner, problem.id, part)
@@ -242,6 +243,7 @@ async def show_solution(problem: ProblemDep, request: Request, repo: RepoDep, le
     if part is None or not part.solution_on_request:
         raise HTTPException(422, f"Part {part_id!r} of this problem does not offer its solution on request.")
     posted = await read_post_or_422(repo, learner, problem, form)
+
     def forfeit_part() -> None:
         keep_unchecked(repo, learner, problem, posted, [])
         give_up(repo.session, learner, problem.id, part.id, posted.seed)

@@ -8,12 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.api import problems
+from app.api import grades, learners, problem_view, problems, submissions
 from app.api.errors import install_error_handlers
 from app.availability import check_shared_dependencies, install_availability
 from app.bank.store import BankStore
 from app.checking import Checker
 from app.limits import BodyLimitMiddleware
+from app.lti.web import install_lti
 from app.settings import Settings, get_settings, signing_key
 from app.storage.db import make_engine, migrate, session_factory
 from app.web import form_tokens, instructor, pages, site
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.bank_store = BankStore(settings.problems_dir, watch=settings.dev)
     app.state.checker = Checker(settings)
+    app.state.after_submit = []  # what runs after answers are recorded (LTI passback adds itself): app.deps
     app.state.session_factory = session_factory(engine)
     app.state.templates = make_templates(settings.templates_dir)
     app.state.templates.env.globals["csrf_token"] = csrf_token  # {{ csrf_token(request) }}: the form's CSRF token
@@ -69,17 +71,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(instructor.router)
     app.include_router(site.router)
-    # -- routers of the REST API v1 (learner data) --
-    from app.api import grades, learners, problem_view, submissions  # imported here: no shared import line to merge
-
     app.include_router(problem_view.router)
     app.include_router(learners.router)
     app.include_router(submissions.router)
     app.include_router(grades.router)
-    # -- routers of LTI 1.3 --
-    from app.lti.web import install_lti  # /lti/*, /instructor/lti, grade passback (docs/lti.md)
-
-    install_lti(app)
+    install_lti(app)  # /lti/*, /instructor/lti, grade passback (docs/lti.md)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     install_availability(app)  # 503 on database outages; /healthz, /healthz/live, /healthz/ready
     return app

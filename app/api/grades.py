@@ -18,9 +18,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from app.api.auth import SECURED, Principal, problem_doc, require
-from app.api.deps import BankDep
-from app.api.learners import LEARNER_ID, RepoDep
+from app.api.learners import LEARNER_ID
 from app.bank.models import ProblemSpec
+from app.deps import BankDep, RepoDep
 from app.storage.gradebook import LearnerScores, grade_page
 from app.storage.repository import Repository
 

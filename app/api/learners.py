@@ -6,16 +6,15 @@ learner is created on the first submission), or ask `POST /api/v1/learners` for 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path
 from pydantic import BaseModel, Field
 
 from app.api.auth import SECURED, Principal, problem_doc, require
-from app.api.deps import BankDep
 from app.bank.loader import Bank
+from app.deps import BankDep, RepoDep
 from app.storage.models import Learner
 from app.storage.repository import Repository
 
@@ -24,13 +23,6 @@ LEARNER_ID = r"^[0-9a-f]{32}$"
 router = APIRouter(prefix="/api/v1", tags=["learners"], responses=SECURED)
 
 
-async def get_repo(request: Request) -> AsyncIterator[Repository]:
-    """A repository on a session of its own, per request (opened and closed on the event loop, see app/web/deps.py)."""
-    with request.app.state.session_factory() as session:
-        yield Repository(session)
-
-
-RepoDep = Annotated[Repository, Depends(get_repo)]
 LearnerId = Annotated[str, Path(pattern=LEARNER_ID, description="32 lowercase hex digits.")]
 
 

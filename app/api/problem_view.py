@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from app.api.auth import OPEN, OPTIONAL_KEY, allow_anonymous, problem_doc
-from app.api.deps import ProblemDep
 from app.bank.figures import render_figure
 from app.bank.models import Figure
 from app.bank.variants import make_variant
+from app.deps import ProblemDep
 from app.engine.parameters import render_text
 from app.storage.repository import MAX_SEED
 

@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException
 
 from app.api.auth import OPEN, OPTIONAL_KEY, PROBLEM_TYPE, AuthDep, allow_anonymous, problem_doc
-from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.api.errors import ApiError
 from app.api.schemas import (
     CheckRequest,
@@ -19,6 +18,7 @@ from app.api.schemas import (
 )
 from app.bank.grading import total_score
 from app.bank.models import ProblemSpec
+from app.deps import BankDep, CheckerDep, ProblemDep
 from app.limits import bound_answers
 from app.practice import counts_attempts
 from app.throttle import throttle_anonymous

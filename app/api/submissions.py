@@ -26,12 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from app.api.auth import PROBLEM_TYPE, SECURED, Principal, problem_doc, require
-from app.api.deps import BankDep, CheckerDep
 from app.api.errors import ApiError
-from app.api.learners import LEARNER_ID, RepoDep
+from app.api.learners import LEARNER_ID
 from app.bank.grading import total_score
+from app.deps import BankDep, PracticeDep, RepoDep
 from app.engine.verdict import Verdict
-from app.practice import Practice, attempt_budgets, attempts_left
+from app.practice import attempt_budgets, attempts_left
 from app.storage.api_keys import IDEMPOTENCY_KEY_LENGTH, IdempotentRequest, claim_request, finish_request
 from app.storage.repository import MAX_SEED
 from app.web.deps import in_one_trip
@@ -130,7 +130,7 @@ async def submit(
     key: Annotated[str, Depends(idempotency_key)],
     body: SubmissionRequest,
     bank: BankDep,
-    checker: CheckerDep,
+    practice: PracticeDep,
     repo: RepoDep,
     request: Request,
 ) -> Response:
@@ -158,8 +158,6 @@ async def submit(
         )
     if claim.response is not None:
         return _json(claim.response, replayed=True)
-    hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
-    practice = Practice(repo, checker, hooks)
     submission = await practice.record(learner, spec, body.answers, seed=body.seed, idempotency_key=key)
     if submission.unchecked:
         raise ApiError(

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.api.deps import BankDep
+from app.deps import BankDep
 from app.lti import deep_linking, keys, oidc, store
 from app.lti.claims import DEEP_LINKING_REQUEST
 from app.lti.errors import LtiError, bad_request, rejected

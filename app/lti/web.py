@@ -28,8 +28,6 @@ def install_lti(app: FastAPI) -> None:
     `app.state.after_submit` (called by the pages after each submission) and include the routers."""
     service = LtiService(app.state.settings, app.state.session_factory, app.state.bank_store)
     app.state.lti, app.state.lti_outbox = service, Drainer(service)
-    if not hasattr(app.state, "after_submit"):
-        app.state.after_submit = []
     app.state.after_submit.append(partial(after_submit, service))
     app.add_exception_handler(LtiError, handle_lti_error)
     lti = APIRouter(lifespan=_lifespan)

@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
+from app.deps import AfterSubmitDep, BankDep, CheckerDep, ProblemDep, RepoDep
 from app.engine.verdict import Verdict
 from app.grading import Grading
 from app.kinds import PartSpec
@@ -24,7 +24,7 @@ from app.storage.instructor_sessions import Scope
 from app.storage.models import Attempt
 from app.throttle import ThrottledLogin
 from app.web.csrf import check_form_token
-from app.web.deps import RepoDep, render
+from app.web.deps import render
 from app.web.forms import FormError, answers_from_form
 from app.web.instructor_auth import INSTRUCTOR_COOKIE, SESSION_LIFETIME, end_session, instructor_scope, start_session
 from app.web.views import inline, problem_view
@@ -174,6 +174,7 @@ async def give_grade(
     part_id: str,
     repo: RepoDep,
     scope: Instructor,
+    hooks: AfterSubmitDep,  # the grade reaches the LMS like a checked answer
     attempt: Annotated[int, Form()],
     points: Annotated[float, Form()],
     comment: Annotated[str, Form(max_length=5000)] = "",
@@ -186,7 +187,6 @@ async def give_grade(
         is None
     ):
         raise HTTPException(404, "No such answer among your course's learners.")
-    hooks = getattr(request.app.state, "after_submit", ())  # the grade reaches the LMS like a checked answer
     url = f"/instructor/problems/{problem.id}/grading/{part.id}"
     try:
         await Grading(repo, hooks).instructor_grade(problem, attempt, points, comment.strip() or None)

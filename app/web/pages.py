@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
 from app.bank.models import ProblemSpec
+from app.deps import AfterSubmitDep, BankDep, KnownLearnerDep, LearnerDep, PracticeDep, ProblemDep, RepoDep
 from app.engine.verdict import Verdict
 from app.grading import Grading
-from app.practice import Practice, attempt_budgets
+from app.practice import attempt_budgets
 from app.storage import variants
 from app.storage.drafts import drafts_for, keep_drafts
 from app.storage.grading import GradeRefused
@@ -24,7 +24,7 @@ from app.storage.repository import Repository
 from app.storage.scores import give_up, learner_part_scores
 from app.throttle import ThrottledClient
 from app.web.csrf import check_form_token
-from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, in_one_trip, render
+from app.web.deps import in_one_trip, render
 from app.web.form_tokens import FirstPostDep, FormTokenDep
 from app.web.forms import EDITED_PART, EVERY_PART, FormError, answers_from_form, drafts_to_keep, parts_to_check
 from app.web.views import problem_view
@@ -144,7 +144,7 @@ def keep_unchecked(repo: Repository, learner: str, problem: ProblemSpec, posted:
 async def submit(
     problem: ProblemDep,
     request: Request,
-    checker: CheckerDep,
+    practice: PracticeDep,
     repo: RepoDep,
     learner: LearnerDep,
     token: FormTokenDep,
@@ -159,11 +159,8 @@ async def submit(
         raise HTTPException(422, f"No part {target!r} in this problem.")
     posted = await read_post_or_422(repo, learner, problem, form)
     to_check = parts_to_check(target, posted.answers, posted.shown)
-    hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
     answers = {pid: posted.answers[pid] for pid in to_check}
-    verdicts = await Practice(repo, checker, hooks).submit(
-        learner, problem, answers, seed=posted.seed, idempotency_key=token
-    )
+    verdicts = await practice.submit(learner, problem, answers, seed=posted.seed, idempotency_key=token)
     recorded = [pid for pid, v in verdicts.items() if v.reason != "no_attempts"]  # a refused answer stays a draft
     await in_one_trip(repo, lambda: keep_unchecked(repo, learner, problem, posted, recorded))
     if target == EDITED_PART and not to_check:
@@ -215,7 +212,9 @@ async def hint(
 
 
 @router.post("/problems/{problem_id}/self-assess")
-async def self_assess(problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep) -> Response:
+async def self_assess(
+    problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep, hooks: AfterSubmitDep
+) -> Response:
     """Grade one's own free-text answer by ticking the rubric items it covers (after seeing the model answer)."""
     form = await request.form()
     part = str(form.get("part", ""))
@@ -226,7 +225,6 @@ async def self_assess(problem: ProblemDep, request: Request, repo: RepoDep, lear
     ticked = form.getlist(f"rubric.{part}")
     if not all(str(t).isdigit() for t in ticked):
         raise HTTPException(422, "Tick items of the rubric shown.")
-    hooks = getattr(request.app.state, "after_submit", ())
     try:
         await Grading(repo, hooks).self_assess(learner, problem, part, {int(str(t)) for t in ticked})
     except GradeRefused as refused:
@@ -235,7 +233,9 @@ async def self_assess(problem: ProblemDep, request: Request, repo: RepoDep, lear
 
 
 @router.post("/problems/{problem_id}/give-up")
-async def show_solution(problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep) -> Response:
+async def show_solution(
+    problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep, hooks: AfterSubmitDep
+) -> Response:
     """Show a part's solution on request (when the part allows it): recorded as a give-up, forfeiting its points."""
     form = await request.form()
     part_id = str(form.get("part", ""))
@@ -250,6 +250,6 @@ async def show_solution(problem: ProblemDep, request: Request, repo: RepoDep, le
 
     await in_one_trip(repo, forfeit_part)
     forfeit = Verdict.incorrect("Solution shown on request: the part's points are forfeited.", "gave_up")
-    for hook in getattr(request.app.state, "after_submit", ()):  # the LMS hears of the lost points
+    for hook in hooks:  # the LMS hears of the lost points
         await hook(learner, problem, {part.id: forfeit})
     return back_to(problem.id, f"part-{part.id}")

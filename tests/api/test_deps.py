@@ -9,7 +9,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from app.api.deps import client_of
+from app.deps import client_of
 from app.web.identity import LEARNER_COOKIE, LearnerCookieMiddleware, Signer
 
 SIGNER = Signer("deps-test-" + "k" * 40)

@@ -1,0 +1,85 @@
+"""A wrong model answer in a dl-practice problem never passes `quizzes validate`: the truth comes from the forward
+pass declared in the YAML, and the failure names the file, the part, the target variable and a seed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.bank.validate import validate_path
+
+SET = "dl-practice"
+SEEDS = 3
+
+# (problem file, part id, its target variable, a wrong but plausible model answer)
+WRONG_ANSWERS = [
+    ("01-softmax-cross-entropy.yaml", "grad_z", "dL_dz", "y - p"),
+    ("02-tanh-mlp.yaml", "delta_z1", "delta_z1", "delta_h * (1 - h)"),
+    ("03-relu-three-layer.yaml", "delta_z1", "delta_z1", "(W2.T delta_z2) * a1"),
+    ("04-batchnorm-backward.yaml", "grad_x", "dL_dx", "gamma / s * (g - mean(g) - xhat * mean(g))"),
+    ("05-layernorm-backward.yaml", "grad_x", "dL_dx",
+     "(delta_xhat - mean(delta_xhat) - xhat * mean(delta_xhat * xhat)) / sqrt(var)"),
+    ("06-conv1d.yaml", "grad_x", "dL_dx", "flip(conv1d(pad(g, 1), w))"),
+    ("07-rnn-bptt.yaml", "delta_W", "delta_W", "delta_z2 h1.T + delta_z2 h0.T"),
+    ("08-attention.yaml", "delta_S", "delta_S", "A * (delta_A - A * delta_A)"),
+    ("09-dropout.yaml", "delta_h", "delta_h", "delta_ht / p"),
+    ("10-regularized-updates.yaml", "l1_step", "W_l1", "W - epsilon G - lambda sign(W)"),
+    ("11-adam.yaml", "mhat", "mhat", "(beta1 m_prev + (1 - beta1) g[t]) / (1 - beta2^t)"),
+    ("12-conv-output-size.yaml", "n_out", "n_out", "floor((H + 2 P - dil (K - 1)) / S) + 1"),
+]  # fmt: skip
+
+
+def with_answer(text: str, part_id: str, answer: str) -> str:
+    """The problem text with the model answer of one part replaced, every other line (and line number) kept."""
+    lines = text.splitlines(keepends=True)
+    start = lines.index(f"  - id: {part_id}\n")
+    for i in range(start + 1, len(lines)):
+        if lines[i].startswith("  - id: "):
+            break
+        if lines[i].startswith("    answer: "):
+            lines[i] = f'    answer: "{answer}"\n'
+            return "".join(lines)
+    raise AssertionError(f"part {part_id} has no `answer:` line")
+
+
+@pytest.fixture
+def one_problem(tmp_path: Path, problems_dir: Path):  # type: ignore[no-untyped-def]
+    """Copy one problem of the set (with the set's metadata) into a fresh folder, its answer replaced."""
+
+    def copy(file: str, part_id: str, answer: str) -> Path:
+        folder = tmp_path / SET
+        folder.mkdir()
+        shutil.copy(problems_dir / SET / "_set.yaml", folder / "_set.yaml")
+        text = (problems_dir / SET / file).read_text(encoding="utf-8")
+        path = folder / file
+        path.write_text(with_answer(text, part_id, answer), encoding="utf-8")
+        return path
+
+    return copy
+
+
+def test_the_set_validates(problems_dir: Path) -> None:
+    report = validate_path(problems_dir / SET, seeds=SEEDS)
+    assert report.failures == []
+    assert report.checks > 0
+
+
+def test_every_problem_of_the_set_has_a_wrong_answer_below(problems_dir: Path) -> None:
+    files = {path.name for path in (problems_dir / SET).glob("*.yaml")} - {"_set.yaml"}
+    assert {file for file, *_ in WRONG_ANSWERS} == files
+
+
+@pytest.mark.parametrize(
+    ("file", "part_id", "target", "wrong"), WRONG_ANSWERS, ids=[file.split(".")[0] for file, *_ in WRONG_ANSWERS]
+)
+def test_a_wrong_model_answer_is_caught(one_problem, file: str, part_id: str, target: str, wrong: str) -> None:  # type: ignore[no-untyped-def]
+    path = one_problem(file, part_id, wrong)
+    report = validate_path(path.parent, seeds=SEEDS)
+    assert not report.ok
+    naming = [
+        line for line in report.failures if str(path) in line and part_id in line and target in line and "seed" in line
+    ]
+    assert naming, "no failure names the file, the part, the target and a seed:\n" + "\n".join(report.failures)
+    assert all(part_id in line for line in report.failures), "only the edited part may fail"

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from app.engine.errors import EvaluationError
+from app.engine.functions import FUNCTIONS
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
 
 Value = float | np.ndarray
@@ -22,30 +23,13 @@ MAX_INDEX = 1000
 MAX_EXPONENT = 1000.0
 
 
-def _sigmoid(x: Value) -> Value:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # exact logistic function, with no overflow for large |x|
-
-
-def _diag(x: Value) -> Value:
-    if np.ndim(x) == 0:
-        return x
-    return np.diag(x.ravel()) if 1 in x.shape else np.diag(x).reshape(-1, 1).copy()
-
-
-def _trace(x: Value) -> Value:
-    return np.trace(x) if np.ndim(x) == 2 else x  # a scalar is its own 1×1 trace
-
-
-UNARY: dict[str, Callable[[Any], Value]] = {
-    "exp": np.exp, "log": np.log, "ln": np.log, "sqrt": np.sqrt, "abs": np.abs, "sign": np.sign,
-    "tanh": np.tanh, "sigma": _sigmoid, "sigmoid": _sigmoid, "relu": lambda x: np.maximum(x, 0.0),
-    "heaviside": lambda x: np.heaviside(x, 0.0), "diag": _diag, "trace": _trace,
-}  # fmt: skip
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">": np.greater,
     "<": np.less,
     ">=": np.greater_equal,
     "<=": np.less_equal,
+    "==": np.equal,
+    "!=": np.not_equal,
 }
 
 
@@ -71,10 +55,6 @@ def check_constant_exponents(node: Node) -> None:
     for sub in node.walk():
         if isinstance(sub, Binary) and sub.op == "^" and not any(isinstance(n, Name | Index) for n in sub.right.walk()):
             evaluate(sub.right, {})
-
-
-_BATCHABLE_CALLS = frozenset({"exp", "log", "ln", "sqrt", "abs", "sign", "tanh", "sigma", "sigmoid", "relu",
-                               "heaviside"})  # fmt: skip
 
 
 def evaluate_trials(node: Node, envs: list[Mapping[str, Any]]) -> list[Value]:
@@ -105,13 +85,13 @@ def _batchable(node: Node, env: Mapping[str, Any]) -> bool:
     for sub in node.walk():
         if isinstance(sub, Index | Sum) or (isinstance(sub, Name) and not isinstance(env.get(sub.name), float)):
             return False
-        if (
-            isinstance(sub, Call)
-            and sub.func not in _BATCHABLE_CALLS
-            and not (sub.func in ("max", "min") and len(sub.args) == 2)
-        ):
+        if isinstance(sub, Call) and not _elementwise_call(sub):
             return False
     return True
+
+
+def _elementwise_call(node: Call) -> bool:
+    return FUNCTIONS[node.func].elementwise or (node.func in ("max", "min") and len(node.args) == 2)
 
 
 class _Evaluator:
@@ -174,11 +154,10 @@ class _Evaluator:
 
     def call(self, node: Call) -> Any:
         args = [self.value(arg) for arg in node.args]
-        if node.func in UNARY:
-            return UNARY[node.func](args[0])
-        if len(args) == 2:
-            return {"max": np.maximum, "min": np.minimum}[node.func](*args)
-        return {"max": np.max, "min": np.min, "sum": np.sum}[node.func](args[0])
+        try:
+            return FUNCTIONS[node.func].evaluate(*args)
+        except EvaluationError as error:
+            raise EvaluationError(error.message, node.start) from None
 
     def sum(self, node: Sum) -> Any:
         lo = self.integer(node.lo, "A sum's lower bound", 10 * MAX_SUM_TERMS)

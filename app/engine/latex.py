@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.engine.functions import FUNCTIONS
 from app.engine.scope import Scope
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
 
@@ -33,6 +34,8 @@ _PREC = {
     "<": 10,
     ">=": 10,
     "<=": 10,
+    "==": 10,
+    "!=": 10,
     "+": 20,
     "-": 20,
     "*": 30,
@@ -43,13 +46,7 @@ _PREC = {
 }
 _NEG, _POW, _ATOM = 40, 50, 70
 _OPS = {"+": " + ", "-": " - ", "*": " \\cdot ", "⊙": " \\odot ", "@": " ", "juxt": " ", ">": " > ", "<": " < ",
-        ">=": " \\geq ", "<=": " \\leq "}  # fmt: skip
-_FUNCS = {"exp": "\\exp", "log": "\\log", "ln": "\\ln", "tanh": "\\tanh", "sigma": "\\sigma", "sigmoid": "\\sigma",
-          "max": "\\max", "min": "\\min", "sign": "\\operatorname{sign}", "relu": "\\operatorname{ReLU}",
-          "heaviside": "H", "diag": "\\operatorname{diag}", "trace": "\\operatorname{tr}",
-          "sum": "\\operatorname{sum}"}  # fmt: skip
-
-
+        ">=": " \\geq ", "<=": " \\leq ", "==": " = ", "!=": " \\neq "}  # fmt: skip
 def name_latex(name: str) -> str:
     """`delta_b1` → `\\delta_{b_{1}}`, `yhat` → `\\hat{y}`, `theta0` → `\\theta_{0}`, `W1` → `W_{1}`."""
     head, _, rest = name.partition("_")
@@ -144,9 +141,4 @@ class _Printer:
         return f"{left}{_OPS[node.op]}{right}"
 
     def call(self, node: Call) -> str:
-        args = ", ".join(self.latex(a) for a in node.args)
-        if node.func == "sqrt":
-            return f"\\sqrt{{{args}}}"
-        if node.func == "abs":
-            return f"\\left|{args}\\right|"
-        return f"{_FUNCS[node.func]}\\left({args}\\right)"
+        return FUNCTIONS[node.func].latex([self.latex(a) for a in node.args])

@@ -20,10 +20,10 @@ GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon", "η": "eta",
     "θ": "theta", "λ": "lambda", "μ": "mu", "ν": "nu", "σ": "sigma", "τ": "tau", "Δ": "Delta", "Σ": "Sigma",
 }  # fmt: skip
-LETTERS = {"ŷ": "yhat"}
+LETTERS = {"ŷ": "yhat", "∞": "inf"}
 SUPERSCRIPT_DIGITS = {"²": "2", "³": "3"}
 SINGLE_FOLD = {"−": "-", "–": "-", "×": "*", "·": "*", "∗": "*", "÷": "/", "⊙": "⊙", "∘": "⊙", "ᵀ": "ᵀ"}
-OPERATORS = ("**", ">=", "<=", "≥", "≤", "+", "-", "*", "/", "^", "@", "⊙", ">", "<", "'", "ᵀ")
+OPERATORS = ("**", ">=", "<=", "==", "!=", "≥", "≤", "≠", "+", "-", "*", "/", "^", "@", "⊙", ">", "<", "'", "ᵀ")
 BRACKETS = {"(": ")", "[": "]", "{": "}"}
 NOT_IN_NAMES = frozenset({"ᵀ", *SUPERSCRIPT_DIGITS})
 
@@ -57,7 +57,7 @@ def tokenize(text: str) -> list[Token]:
             i += 1
         elif ch in "0123456789" or (ch == "." and text[i + 1 : i + 2] in tuple("0123456789")):
             i = _number(text, i, tokens)
-        elif ch.isalpha() or ch == "_":
+        elif ch.isalpha() or ch == "_" or ch in LETTERS:
             i = _name(text, i, tokens)
         elif ch == "." and text[i + 1 : i + 2] == "T" and not _NAME_CHAR.match(text[i + 2 : i + 3] or " "):
             tokens.append(Token("transpose", ".T", i, i + 2))
@@ -91,7 +91,7 @@ def _number(text: str, i: int, tokens: list[Token]) -> int:
 
 def _name(text: str, i: int, tokens: list[Token]) -> int:
     start, parts = i, []
-    while i < len(text) and (text[i].isalnum() or text[i] == "_") and text[i] not in NOT_IN_NAMES:
+    while i < len(text) and (text[i].isalnum() or text[i] in "_∞") and text[i] not in NOT_IN_NAMES:
         ch = text[i]
         if ch in GREEK or ch in LETTERS:
             parts.append(GREEK.get(ch) or LETTERS[ch])
@@ -108,7 +108,7 @@ def _operator(text: str, i: int, ch: str, tokens: list[Token]) -> int:
     two = ch + SINGLE_FOLD.get(text[i + 1 : i + 2], text[i + 1 : i + 2])
     for op in OPERATORS:
         if (two == op) if len(op) == 2 else (ch == op):
-            canonical = {"**": "^", "≥": ">=", "≤": "<="}.get(op, op)
+            canonical = {"**": "^", "≥": ">=", "≤": "<=", "≠": "!="}.get(op, op)
             if canonical in ("'", "ᵀ"):
                 tokens.append(Token("transpose", op, i, i + len(op)))
             else:

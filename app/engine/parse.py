@@ -1,7 +1,7 @@
 """The whitelisting parser: answer text → syntax tree (`app.engine.syntax`), never through eval or sympify.
 
-A Pratt parser over the tokens of `app.engine.lexer`. Only the constructs listed in FUNCTIONS and the operator
-table exist; everything else is a ParseError with the position of the offending token.
+A Pratt parser over the tokens of `app.engine.lexer`. Only the functions of `app.engine.functions` and the
+operator table exist; everything else is a ParseError with the position of the offending token.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from app.engine.errors import InputTooLarge, ParseError
+from app.engine.functions import FUNCTIONS, function_names
 from app.engine.lexer import BRACKETS, Token, tokenize
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
 
@@ -17,26 +18,11 @@ MAX_DEPTH = 40
 MAX_NODES = 400
 MAX_HEIGHT = 100
 
-UNARY_FUNCTIONS = frozenset(
-    {
-        "exp",
-        "log",
-        "ln",
-        "sqrt",
-        "abs",
-        "sign",
-        "tanh",
-        "sigma",
-        "sigmoid",
-        "relu",
-        "heaviside",
-        "diag",
-        "trace",
-    }
-)
-FUNCTIONS = UNARY_FUNCTIONS | {"max", "min", "sum", "odot"}
+SPECIAL_FORMS = frozenset({"odot"})  # syntax, not functions: odot(a, b) is a ⊙ b (sum(expr, k, lo, hi) too)
+INFINITY_NAMES = frozenset({"inf", "infty", "oo"})
 
-_INFIX = {">": 10, "<": 10, ">=": 10, "<=": 10, "+": 20, "-": 20, "*": 30, "/": 30, "@": 30, "⊙": 30, "^": 50}
+_INFIX = {">": 10, "<": 10, ">=": 10, "<=": 10, "==": 10, "!=": 10, "+": 20, "-": 20, "*": 30, "/": 30, "@": 30,
+          "⊙": 30, "^": 50}  # fmt: skip
 _JUXT, _UNARY, _POSTFIX = 30, 40, 60
 
 
@@ -141,7 +127,7 @@ class _Parser:
         if op == "^":
             return self.make(Binary("^", left, self.expression(bp - 1)), start)  # right-associative
         right = self.expression(bp)
-        if op in (">", "<", ">=", "<="):
+        if op in COMPARISONS:
             if self.tok.kind == "op" and _INFIX.get(self.tok.text) == 10:
                 raise ParseError(
                     "Chain comparisons in separate brackets, e.g. (a < b)(b < c).", self.tok.start
@@ -183,10 +169,21 @@ class _Parser:
     def name(self) -> Node:
         tok = self.advance()
         name = tok.text
-        if name in FUNCTIONS and name not in self.variables:
-            if not (self.tok.kind == "open" and self.tok.text == "("):
+        calling = self.tok.kind == "open" and self.tok.text == "("
+        if (name in FUNCTIONS or name in SPECIAL_FORMS) and name not in self.variables:
+            if self.tok.kind == "transpose" and self.tok.text == "'":
+                raise ParseError(
+                    f"A prime does not differentiate `{name}`: write its derivative out as a formula (for "
+                    "example, the derivative of sigma(z) is sigma(z) (1 - sigma(z))).",
+                    self.tok.start,
+                )
+            if not calling:
                 raise ParseError(f"`{name}` is a function: write {name}(...).", tok.start)
             return self.call(tok)
+        if calling and self.variables and name not in self.variables and self.has_top_level_comma():
+            raise ParseError(
+                f"Unknown function `{name}`. Functions you can use: {', '.join(function_names())}.", tok.start
+            )
         if self.tok.kind == "open" and self.tok.text == "[":
             opener = self.advance()
             index = self.expression(0)
@@ -207,6 +204,20 @@ class _Parser:
         self.expect_close(opener)
         return self.make(self.build_call(name_tok, tuple(args)), name_tok.start)
 
+    def has_top_level_comma(self) -> bool:
+        """Whether the bracket at the cursor holds a comma of its own: `f(a, b)` is a call, `alpha (1 - y)` not."""
+        depth = 0
+        for tok in self.tokens[self.i :]:
+            if tok.kind == "open":
+                depth += 1
+            elif tok.kind == "close":
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif tok.kind == "comma" and depth == 1:
+                return True
+        return False
+
     def build_call(self, tok: Token, args: tuple[Node, ...]) -> Node:
         name = tok.text
         if name == "sum" and len(args) == 4:
@@ -215,16 +226,16 @@ class _Parser:
                     "In sum(expr, k, lo, hi) the second argument must be the index name.", args[1].start
                 )
             return Sum(args[0], args[1].name, args[2], args[3])
-        if name == "odot" and len(args) == 2:
+        if name == "odot":
+            if len(args) != 2:
+                raise ParseError("`odot` takes 2 argument(s): odot(a, b).", tok.start)
             return Binary("⊙", args[0], args[1])
-        expected = {"max": (1, 2), "min": (1, 2), "sum": (1, 4), "odot": (2,)}.get(name, (1,))
-        if len(args) not in expected:
-            usage = {"sum": "sum(x) or sum(expr, k, lo, hi)", "max": "max(x) or max(a, b)",
-                     "min": "min(x) or min(a, b)", "odot": "odot(a, b)"}.get(name, f"{name}(x)")  # fmt: skip
-            raise ParseError(
-                f"`{name}` takes {' or '.join(map(str, expected))} argument(s): {usage}.", tok.start
-            )
-        return Call(name, args)
+        function = FUNCTIONS[name]
+        if len(args) not in function.arity:
+            counts = " or ".join(map(str, function.arity))
+            raise ParseError(f"`{name}` takes {counts} argument(s): {function.usage}.", tok.start)
+        return Call(name, tuple(_constant_infinity(a) if i in function.constant_args else a
+                                for i, a in enumerate(args)))  # fmt: skip
 
     def unexpected(self) -> ParseError:
         tok = self.tok
@@ -237,6 +248,16 @@ class _Parser:
         if tok.kind == "transpose":
             return ParseError(f"`{tok.text}` (transpose) must follow what it transposes.", tok.start)
         return ParseError(f"Unexpected `{tok.text}`.", tok.start)
+
+
+COMPARISONS = frozenset({">", "<", ">=", "<=", "==", "!="})
+
+
+def _constant_infinity(node: Node) -> Node:
+    """`inf` (or ∞) as a norm's order is the number infinity."""
+    if isinstance(node, Name) and node.name in INFINITY_NAMES:
+        return Num(float("inf"), "inf", start=node.start, end=node.end)
+    return node
 
 
 def _check_height(root: Node) -> None:

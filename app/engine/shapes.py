@@ -7,13 +7,11 @@ juxtaposition is the matrix product between matrices and the ordinary product ot
 
 from __future__ import annotations
 
-from app.engine.errors import ShapeError
+from app.engine.errors import ShapeError, StudentError
+from app.engine.evaluate import evaluate
+from app.engine.functions import FUNCTIONS, ShapeRuleError
 from app.engine.scope import Scope, Shape, describe_shape, normalize_shape
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
-
-ELEMENTWISE = frozenset(
-    {"exp", "log", "ln", "sqrt", "abs", "sign", "tanh", "sigma", "sigmoid", "relu", "heaviside"}
-)
 
 
 def infer_shape(node: Node, scope: Scope, text: str = "", bound: frozenset[str] = frozenset()) -> Shape:
@@ -111,32 +109,21 @@ class _Inference:
 
     def call(self, node: Call, bound: frozenset[str]) -> Shape:
         shapes = [self.shape(arg, bound) for arg in node.args]
-        func, first = node.func, shapes[0]
-        if func in ELEMENTWISE:
-            return first
-        if func in ("max", "min", "sum"):
-            if len(shapes) == 1:
-                return ()
-            a, b = shapes
-            return (
-                (a or b)
-                if not a or not b
-                else self.broadcast(Binary(func, *node.args, start=node.start), a, b)
-            )
-        if func == "trace":
-            self.square(node, first)
-            return ()
-        if func == "diag":
-            if first and 1 in first:
-                n = first[0] if first[1] == 1 else first[1]
-                return normalize_shape((n, n))
-            self.square(node, first)
-            return normalize_shape((first[0], 1)) if first else ()
-        raise TypeError(f"unknown function {func}")  # pragma: no cover
+        function = FUNCTIONS[node.func]
+        consts = [_constant(arg) if i in function.constant_args else None
+                  for i, arg in enumerate(node.args)]  # fmt: skip
+        try:
+            return function.shape(shapes, consts, lambda i: self.operand(node.args[i], shapes[i]))
+        except ShapeRuleError as error:
+            raise ShapeError(str(error).replace("{name}", node.func), node.start) from None
 
-    def square(self, node: Call, shape: Shape) -> None:
-        if shape and shape[0] != shape[1]:
-            raise ShapeError(
-                f"`{node.func}` needs a square matrix, but {self.operand(node.args[0], shape)} is not.",
-                node.start,
-            )
+
+def _constant(node: Node) -> float | None:
+    """The value of an argument written as a constant (a norm's order, a padding), else None."""
+    if any(isinstance(sub, Name | Index | Sum) for sub in node.walk()):
+        return None
+    try:
+        value = evaluate(node, {})
+    except StudentError:
+        return None
+    return float(value) if isinstance(value, float) else None

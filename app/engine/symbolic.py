@@ -6,26 +6,13 @@ Matrices become non-commutative symbols, so products keep their order; nothing i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import sympy
 
+from app.engine.functions import FUNCTIONS
 from app.engine.scope import Scope
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
-
-
-def _sigmoid(x: sympy.Expr) -> sympy.Expr:
-    return 1 / (1 + sympy.exp(-x))
-
-
-_FUNCS: dict[str, Callable[..., Any]] = {
-    "exp": sympy.exp, "log": sympy.log, "ln": sympy.log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
-    "sign": sympy.sign, "tanh": sympy.tanh, "sigma": _sigmoid, "sigmoid": _sigmoid,
-    "relu": lambda x: sympy.Max(x, 0), "heaviside": lambda x: sympy.Heaviside(x, 0),
-    "diag": sympy.Function("diag"), "trace": sympy.Function("trace"),
-}  # fmt: skip
-_REDUCE = {"max": sympy.Function("max"), "min": sympy.Function("min"), "sum": sympy.Function("sum")}
 
 
 def to_sympy(node: Node, scope: Scope | None = None) -> sympy.Expr:
@@ -44,6 +31,8 @@ class _Builder:
 
     def build(self, node: Node) -> Any:
         if isinstance(node, Num):
+            if node.text == "inf":
+                return sympy.oo
             return sympy.Integer(node.text) if node.text.isdigit() else sympy.Rational(node.text)
         if isinstance(node, Name):
             return self.symbol(node.name)
@@ -58,10 +47,7 @@ class _Builder:
         if isinstance(node, Binary):
             return self.binary(node)
         if isinstance(node, Call):
-            args = [self.build(a) for a in node.args]
-            if node.func in ("max", "min") and len(args) == 2:
-                return (sympy.Max if node.func == "max" else sympy.Min)(*args)
-            return (_FUNCS.get(node.func) or _REDUCE[node.func])(*args)
+            return FUNCTIONS[node.func].sympy(*(self.build(a) for a in node.args))
         if isinstance(node, Sum):
             k = sympy.Symbol(node.index, integer=True)
             return sympy.Sum(self.build(node.body), (k, self.build(node.lo), self.build(node.hi)))
@@ -69,6 +55,9 @@ class _Builder:
 
     def indicator(self, node: Compare) -> Any:
         left, right = self.build(node.left), self.build(node.right)
+        if node.op in ("==", "!="):
+            equal = sympy.KroneckerDelta(left, right)
+            return equal if node.op == "==" else 1 - equal
         difference = left - right if node.op in (">", ">=") else right - left
         return sympy.Heaviside(difference, 1 if node.op in (">=", "<=") else 0)
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.errors import AuthorError, StudentError
 from app.engine.evaluate import check_constant_exponents, evaluate
+from app.engine.functions import FUNCTIONS
 from app.engine.parse import parse
 from app.engine.syntax import Call, Compare, Index, Name, Sum
 from app.engine.verdict import Verdict
@@ -27,7 +28,6 @@ DEFAULT_RTOL = 5e-3  # three significant figures, as a student copies them from 
 DEFAULT_ATOL = 1e-9
 MAX_NUMBER_TEXT = 200
 MAX_INTEGER_DIGITS = 30
-NUMBER_FUNCTIONS = frozenset({"sqrt", "exp", "log", "ln", "abs"})
 NUMBER_HELP = "Enter a number, e.g. 0.25, 1e-3 or 1/4."
 
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
@@ -173,8 +173,9 @@ def _evaluate_number(text: str) -> float:
             raise FormatError(f"{NUMBER_HELP} Names are not allowed here.", "format", sub.start)
         if isinstance(sub, Compare):
             raise FormatError(f"{NUMBER_HELP} Comparisons are not allowed here.", "format", sub.start)
-        if isinstance(sub, Call) and sub.func not in NUMBER_FUNCTIONS:
-            message = f"`{sub.func}` cannot be used in a number; sqrt, exp, log and abs can."
+        if isinstance(sub, Call) and not FUNCTIONS[sub.func].in_numbers:
+            usable = ", ".join(sorted(name for name, f in FUNCTIONS.items() if f.in_numbers))
+            message = f"`{sub.func}` cannot be used in a number; these can: {usable}."
             raise FormatError(message, "format", sub.start)
     check_constant_exponents(node)
     return finite(float(evaluate(node, {})))

@@ -353,7 +353,7 @@ ERRORS = [
     ("a #", "The character `#` is not allowed in an answer.", 2),
     ("a; b", "The character `;` is not allowed in an answer.", 1),
     ("a = b", "The character `=` is not allowed in an answer.", 2),
-    ("a != b", "The character `!` is not allowed in an answer.", 2),
+    ("a ! b", "The character `!` is not allowed in an answer.", 2),
     ("a % b", "The character `%` is not allowed in an answer.", 2),
     ("a & b", "The character `&` is not allowed in an answer.", 2),
     ("a | b", "The character `|` is not allowed in an answer.", 2),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
@@ -25,8 +26,8 @@ from app.kinds.number import NumberMistake
 from app.kinds.text import Keywords
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "authoring.md"
-TUTORIAL_MARKER = '```yaml title="problems/demo/linear-layer.yaml"'
 TUTORIAL_FILE = Path("demo") / "linear-layer.yaml"
+BACKPROP_FILE = Path("demo") / "sigmoid-layer.yaml"  # the tutorial "A backprop problem from its forward pass"
 
 # Every model of the problem format, by the name the JSON Schema gives it; part kinds document only their own fields.
 MODELS: dict[str, type[BaseModel]] = {
@@ -55,9 +56,10 @@ def doc() -> str:
     return DOC.read_text(encoding="utf-8")
 
 
-def tutorial_yaml(doc: str) -> str:
-    assert doc.count(TUTORIAL_MARKER) == 1, "the tutorial's final file must be one fenced block with the marker"
-    return doc.split(TUTORIAL_MARKER, 1)[1].lstrip("\n").split("\n```\n", 1)[0] + "\n"
+def tutorial_yaml(doc: str, file: Path = TUTORIAL_FILE) -> str:
+    marker = f'```yaml title="problems/{file.as_posix()}"'
+    assert doc.count(marker) == 1, "a tutorial's final file must be one fenced block with the marker"
+    return doc.split(marker, 1)[1].lstrip("\n").split("\n```\n", 1)[0] + "\n"
 
 
 def reference(doc: str) -> str:
@@ -114,11 +116,23 @@ def schema_properties(schema: Any) -> set[str]:
     return set()
 
 
-def test_the_tutorial_problem_validates(doc: str, tmp_path: Path) -> None:
-    path = tmp_path / TUTORIAL_FILE
+@pytest.mark.parametrize("file", [TUTORIAL_FILE, BACKPROP_FILE], ids=["first-problem", "backprop"])
+def test_the_tutorial_problem_validates(doc: str, tmp_path: Path, file: Path) -> None:
+    path = tmp_path / file
     path.parent.mkdir(parents=True)
-    path.write_text(tutorial_yaml(doc), encoding="utf-8")
+    path.write_text(tutorial_yaml(doc, file), encoding="utf-8")
     assert main(["validate", str(tmp_path), "--seeds", "5"]) == 0
+
+
+def test_the_backprop_tutorial_takes_its_truth_from_the_forward_pass(doc: str) -> None:
+    """Every expression part of the backprop tutorial has a `target` that is a `grad` of a declared loss."""
+    spec = yaml.safe_load(tutorial_yaml(doc, BACKPROP_FILE))
+    variables = spec["variables"]
+    parts = [part for part in spec["parts"] if part["kind"] == "expression"]
+    assert parts
+    for part in parts:
+        assert "grad" in variables[part["target"]], part["id"]
+        assert "expr" in variables[variables[part["target"]]["grad"]["of"]]
 
 
 def test_every_property_of_the_json_schema_is_in_the_reference(doc: str) -> None:

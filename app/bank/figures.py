@@ -1,4 +1,4 @@
-"""Figures 1 and 2 of the C147 W23 midterm, problem 4 (a) and (b): hand-written SVG drawn from optimiser runs.
+"""Figures of optimizer runs: hand-written SVG of a 1-D loss valley and of 2-D loss contours.
 
 Each generator in ``FIGURES`` takes a seed (0 = the exam-like figure; other seeds redraw the free numbers with
 ``np.random.default_rng(seed)``) and returns a ``FigureResult``. The answers are read off the same run of the

@@ -48,19 +48,26 @@ class Figure(BaseModel):
         return self
 
 
+class SetSpec(BaseModel):
+    """A problem set's title and description, from `_set.yaml` beside its problems (the id is the default title)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="The `set` its problems name.")
+    title: str = Field(description="Shown on the pages instead of the id.")
+    description: str = Field("", description="Markdown, shown on the set's page.")
+
+
 class ProblemSpec(BaseModel):
     """One exam problem: statement, random parameters, the names its formulas use, and its parts."""
 
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     title: str
-    set: str = Field(description="Problem set id, e.g. c147-w23-midterm.")
+    set: str = Field(description="Problem set id, e.g. dl-practice.")
     order: int = Field(0, description="Position within the set.")
     statement: str = Field("", description="Markdown with $…$ / $$…$$ math; {{ name }} inserts a parameter.")
     parameters: dict[str, Parameter] = Field(default_factory=dict)
-    constraints: list[str] = Field(
-        default_factory=list, description="Relations between parameters, e.g. `a < b`."
-    )
+    constraints: list[str] = Field(default_factory=list, description="Relations between parameters, e.g. `a < b`.")
     dims: dict[str, tuple[int, int]] = Field(default_factory=dict, description="Size ranges of dimensions.")
     variables: dict[str, VariableSpec] = Field(default_factory=dict)
     figures: list[Figure] = Field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -71,7 +72,9 @@ def render_text(text: str, params: dict[str, Any]) -> str:
     def substitute(match: re.Match[str]) -> str:
         name, spec = match.group(1), match.group(2)
         if name not in params:
-            raise AuthorError(f"text uses unknown parameter {name!r}")
+            guess = difflib.get_close_matches(name, [str(p) for p in params], n=1)
+            hint = f"; did you mean `{guess[0]}`?" if guess else ""
+            raise AuthorError(f"text uses unknown parameter {name!r}{hint}")
         return format(params[name], spec.strip()) if spec else str(params[name])
 
     return _PLACEHOLDER.sub(substitute, text)

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     for name, description in FORMATS.items():
         command = formats.add_parser(name, help=f"Write {description}.")
         command.add_argument(
-            "--set", dest="set_id", metavar="SET", required=True, help="Problem set id, e.g. c147-w23-midterm."
+            "--set", dest="set_id", metavar="SET", required=True, help="Problem set id, e.g. dl-practice."
         )
         command.add_argument("--seed", type=_seed, default=0, help="Variant to export (default 0: the exam).")
         command.add_argument("-o", "--output", type=Path, required=True, help="File to write.")

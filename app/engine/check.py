@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import numpy as np
 from app.engine.compare import Tolerance, diagnose
 from app.engine.errors import AuthorError, StudentError
 from app.engine.evaluate import Value, check_constant_exponents, evaluate_trials
+from app.engine.graph import VariableGraph
 from app.engine.latex import to_latex
 from app.engine.names import resolve
 from app.engine.parse import parse
@@ -46,30 +48,43 @@ class ExpressionTask:
     """Everything needed to check one expression answer; picklable, so it can travel to a worker.
 
     `key` must change whenever anything else does (the bank uses a hash of the part); it keys the caches.
-    The expected value is the derived variable `target` when given (the reference engine's true quantity),
-    else the value of the author's `answer`.
+    The expected value is the derived variable `target` when given (the truth the engine computes from the
+    question's declarations), else the value of the author's `answer`.
     """
 
     key: str
     variables: Mapping[str, VariableSpec]
     allowed: tuple[str, ...]
-    answer: str
+    answer: str | None
     target: str | None = None
     answer_name: str = "the answer"
     mistakes: tuple[Mistake, ...] = ()
     dims: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    trials: int = 5
+    trials: int = 12
     tolerance: Tolerance = field(default_factory=Tolerance)
 
     def scope(self, names: Sequence[str] | None = None) -> Scope:
         """The student's scope (the allowed names), or the given names' scope (authors may use any name)."""
         chosen = self.allowed if names is None else names
-        symbols = [self.variables[n].symbol(n) for n in chosen]
-        if "I" not in chosen and self.target and self.variables[self.target].identity is False:
-            shape = self.variables[self.target].dims
+        known = self.graph().symbols
+        symbols = [known[n] for n in chosen]
+        if "I" not in chosen and self.target and known[self.target].role != "identity":
+            shape = known[self.target].shape
             if len(shape) == 2 and shape[0] == shape[1]:
                 symbols.append(Symbol("I", tuple(shape), "identity"))  # I takes the size the answer needs
         return Scope.of(*symbols)
+
+    def graph(self) -> VariableGraph:
+        """The compiled variables, once per task per process."""
+        graph = _graphs.get(self.key)
+        if graph is None:
+            if len(_graphs) > PREPARED_CACHE_SIZE:
+                _graphs.clear()
+            graph = _graphs[self.key] = VariableGraph(self.variables, self.dims)
+        return graph
+
+
+_graphs: dict[str, VariableGraph] = {}
 
 
 @dataclass
@@ -80,6 +95,7 @@ class _Prepared:
     expected: list[Value]
     expected_shape: Shape
     mistakes: list[tuple[Mistake, list[Value]]]
+    columns: dict[str, Any] = field(default_factory=dict)  # a scalar variable's values over the trials, kept
 
 
 def check_expression(task: ExpressionTask, text: str, seed: int = 0) -> Verdict:
@@ -87,10 +103,10 @@ def check_expression(task: ExpressionTask, text: str, seed: int = 0) -> Verdict:
     prepared = _prepare(task, seed)
     try:
         node, shape, latex = read(text, prepared.student_scope)
-        got = evaluate_trials(node, prepared.envs)
+        got = evaluate_trials(node, prepared.envs, prepared.columns)
     except StudentError as error:
         return _invalid(error, text)
-    if not all(np.all(np.isfinite(g)) for g in got):
+    if not all(math.isfinite(g) if type(g) is float else np.all(np.isfinite(g)) for g in got):
         return Verdict.invalid(
             "Your answer evaluates to an infinite or undefined value (a huge power, the log of a negative "
             "number, a division by zero?).",
@@ -182,14 +198,18 @@ def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
         _prepared.move_to_end(cache_key)
         return _prepared[cache_key]
     author_scope = task.scope(list(task.variables))
+    graph = task.graph()
     trials = sample_trials(
-        task.variables, task.dims, task.trials, stable_seed(task.key, seed), _informative(task, author_scope)
-    )
+        task.variables, task.dims, task.trials, stable_seed(task.key, seed), _informative(task, author_scope),
+        graph.evaluate,
+    )  # fmt: skip
     envs = [_env(trial, author_scope) for trial in trials]
-    expected = (
-        _author_values(task.answer, author_scope, envs) if task.target is None else [env[task.target] for env in envs]
-    )
-    shape = read(task.answer, author_scope)[1] if task.target is None else task.variables[task.target].symbol("").shape
+    if task.target is not None:
+        expected, shape = [env[task.target] for env in envs], graph.symbols[task.target].shape
+    elif task.answer is not None:
+        expected, shape = _author_values(task.answer, author_scope, envs), read(task.answer, author_scope)[1]
+    else:
+        raise AuthorError("give the part's `answer` or its `target` variable")
     mistakes = [(m, _author_values(m.answer, author_scope, envs)) for m in task.mistakes]
     prepared = _Prepared(task.scope(), trials, envs, expected, shape, mistakes)
     _prepared[cache_key] = prepared
@@ -200,7 +220,7 @@ def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
 
 def _informative(task: ExpressionTask, scope: Scope) -> Callable[[Trial], bool]:
     """A trial where the true value is all zeros tells no answer from another: ask for a redraw."""
-    node = read(task.answer, scope)[0] if task.target is None else None
+    node = read(task.answer, scope)[0] if task.target is None and task.answer is not None else None
 
     def nonzero(trial: Trial) -> bool:
         value = trial.env[task.target] if node is None else evaluate_trials(node, [_env(trial, scope)])[0]

@@ -43,14 +43,10 @@ def diagnose(got: Sequence[Value], want: Sequence[Value], tol: Tolerance, name: 
     if tol.all_close([-np.asarray(g) for g in got], want):
         return Diagnosis("sign", f"Your answer has the opposite sign of {name}: check the signs.")
     if _square(want) and tol.all_close([np.asarray(g).T for g in got], want):
-        return Diagnosis(
-            "transpose", f"Your answer is the transpose of {name}: check the order of the factors."
-        )
+        return Diagnosis("transpose", f"Your answer is the transpose of {name}: check the order of the factors.")
     factor = _common_factor(got, want, tol)
     if factor is not None:
-        return Diagnosis(
-            "factor", f"Your answer is off from {name} by a constant factor: check the coefficients."
-        )
+        return Diagnosis("factor", f"Your answer is off from {name} by a constant factor: check the coefficients.")
     return None
 
 

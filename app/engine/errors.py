@@ -62,4 +62,9 @@ class EvaluationError(StudentError):
 
 
 class AuthorError(Exception):
-    """A problem spec is inconsistent; the message is written for the problem's author."""
+    """A problem spec is inconsistent; the message is written for the problem's author. `where` is the path of the
+    offending field in the problem file (e.g. ("variables", "z1", "expr")), when known, so it can be given a line."""
+
+    def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.where = where

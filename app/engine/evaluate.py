@@ -7,6 +7,7 @@ exponents, a step budget) so that no answer can make it run for long.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -34,9 +35,12 @@ COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def as_value(x: Any, batched: bool = False) -> Value:
-    """One representation per value: 1×1 arrays and NumPy scalars become floats (1-D arrays are batched scalars)."""
+    """One representation per value: 1×1 arrays and NumPy scalars become floats. In batched evaluation 1-D arrays
+    are stacked scalars and 3-D arrays stacked matrices (one per term of a sum)."""
+    if type(x) is float:
+        return x
     if isinstance(x, np.ndarray):
-        if batched and x.ndim == 1:
+        if batched and x.ndim in (1, 3):
             return x
         if x.size == 1 and x.ndim <= 2 and (x.ndim < 2 or x.shape == (1, 1)):
             return float(x.reshape(-1)[0])
@@ -57,12 +61,15 @@ def check_constant_exponents(node: Node) -> None:
             evaluate(sub.right, {})
 
 
-def evaluate_trials(node: Node, envs: list[Mapping[str, Any]]) -> list[Value]:
+def evaluate_trials(node: Node, envs: list[Mapping[str, Any]], columns: dict[str, Any] | None = None) -> list[Value]:
     """Evaluate on every trial. A scalar-only answer runs once on the trials stacked into vectors: the same
-    elementwise arithmetic, a fraction of the interpreter overhead."""
+    elementwise arithmetic, a fraction of the interpreter overhead. `columns` keeps the stacked values of each
+    scalar variable for the next call over the same trials."""
     if len(envs) > 1 and _batchable(node, envs[0]):
-        names = {n.name for n in node.walk() if isinstance(n, Name)}
-        stacked = {name: np.array([env[name] for env in envs], dtype=float) for name in names}
+        columns = {} if columns is None else columns
+        for name in {n.name for n in node.walk() if isinstance(n, Name)} - columns.keys():
+            columns[name] = np.array([env[name] for env in envs], dtype=float)
+        stacked = columns
         with np.errstate(all="ignore"):
             result = _Evaluator(stacked, batched=True).value(node)
         return [float(v) for v in np.broadcast_to(result, (len(envs),))]
@@ -71,14 +78,24 @@ def evaluate_trials(node: Node, envs: list[Mapping[str, Any]]) -> list[Value]:
         return [_Evaluator(env, scalar_sums=plan).value(node) for env in envs]
 
 
-def _scalar_sums(node: Node, env: Mapping[str, Any]) -> dict[int, int]:
-    """The sums whose terms are scalars (by node id), with the size of their body: decided once for all trials,
-    since every trial has values of the same kinds."""
-    return {
-        id(sub): sum(1 for _ in sub.body.walk())
-        for sub in node.walk()
-        if isinstance(sub, Sum) and _batchable(sub.body, {**env, sub.index: 0.0})
-    }
+def _scalar_sums(node: Node, env: Mapping[str, Any]) -> dict[int, tuple[int, bool]]:
+    """The sums whose terms can be computed all at once (by node id), with the size of their body: decided once
+    for all trials, since every trial has values of the same kinds. Scalar terms are stacked into a vector; terms
+    with matrices or family members (`alpha^(t-k) g[k]`) into a stack of matrices."""
+    plan = {}
+    for sub in node.walk():
+        if isinstance(sub, Sum):
+            scalar = _batchable(sub.body, {**env, sub.index: 0.0})
+            if scalar or _stackable(sub.body):
+                plan[id(sub)] = (sum(1 for _ in sub.body.walk()), scalar)
+    return plan
+
+
+def _stackable(node: Node) -> bool:
+    """Terms whose every operation acts on a stack of matrices as on one: no inner sum, elementwise functions."""
+    return not any(
+        isinstance(sub, Sum) or (isinstance(sub, Call) and not _elementwise_call(sub)) for sub in node.walk()
+    )
 
 
 def _batchable(node: Node, env: Mapping[str, Any]) -> bool:
@@ -90,13 +107,18 @@ def _batchable(node: Node, env: Mapping[str, Any]) -> bool:
     return True
 
 
+def _is_matrix(v: Any) -> bool:
+    """A matrix, or a stack of matrices, as opposed to a scalar (a float, a vector of stacked scalars, 1 × 1s)."""
+    return isinstance(v, np.ndarray) and v.ndim >= 2 and v.shape[-2:] != (1, 1)
+
+
 def _elementwise_call(node: Call) -> bool:
     return FUNCTIONS[node.func].elementwise or (node.func in ("max", "min") and len(node.args) == 2)
 
 
 class _Evaluator:
     def __init__(
-        self, env: Mapping[str, Any], batched: bool = False, scalar_sums: dict[int, int] | None = None
+        self, env: Mapping[str, Any], batched: bool = False, scalar_sums: dict[int, tuple[int, bool]] | None = None
     ) -> None:
         self.env = dict(env)
         self.steps = 0
@@ -110,32 +132,41 @@ class _Evaluator:
         return as_value(self.compute(node), self.batched)
 
     def compute(self, node: Node) -> Any:
-        if isinstance(node, Num):
-            return node.value
-        if isinstance(node, Name):
-            return self.env[node.name]
-        if isinstance(node, Index):
-            return self.env[node.family][self.integer(node.index, "An index", MAX_INDEX)]
-        if isinstance(node, Neg):
-            return -self.value(node.operand)
-        if isinstance(node, Transpose):
-            v = self.value(node.operand)
-            return v.T if isinstance(v, np.ndarray) else v
-        if isinstance(node, Compare):
-            return COMPARE[node.op](self.value(node.left), self.value(node.right)).astype(float)
-        if isinstance(node, Binary):
-            return self.binary(node)
-        if isinstance(node, Call):
-            return self.call(node)
-        if isinstance(node, Sum):
-            return self.sum(node)
-        raise TypeError(f"unknown node {node!r}")  # pragma: no cover
+        kind = type(node)
+        if kind is Name:
+            return self.env[node.name]  # type: ignore[attr-defined]
+        if kind is Num:
+            return node.value  # type: ignore[attr-defined]
+        if kind is Binary:
+            return self.binary(node)  # type: ignore[arg-type]
+        return _COMPUTE[kind](self, node)
+
+    def index(self, node: Index) -> Any:
+        family = self.env[node.family]
+        k = self.value(node.index)
+        if isinstance(k, np.ndarray):  # the index of a stacked sum: one member per term
+            ks = tuple(self.whole(float(v), node.index, "An index", MAX_INDEX) for v in k.reshape(-1))
+            if hasattr(family, "stack"):
+                return family.stack(ks)
+            return np.stack([np.full((1, 1), m) if isinstance(m, float) else m for m in (family[j] for j in ks)])
+        return family[self.whole(k, node.index, "An index", MAX_INDEX)]
+
+    def transpose(self, node: Transpose) -> Any:
+        v = self.value(node.operand)
+        return np.swapaxes(v, -1, -2) if isinstance(v, np.ndarray) and v.ndim >= 2 else v
+
+    def compare(self, node: Compare) -> Any:
+        return COMPARE[node.op](self.value(node.left), self.value(node.right)).astype(float)
 
     def integer(self, node: Node, what: str, limit: int) -> int:
         v = self.value(node)
         if isinstance(v, np.ndarray):
             raise EvaluationError(f"{what} must be a whole number, not a matrix.", node.start)
-        if not np.isfinite(v) or abs(v - round(v)) > 1e-9:
+        return self.whole(v, node, what, limit)
+
+    @staticmethod
+    def whole(v: float, node: Node, what: str, limit: int) -> int:
+        if not math.isfinite(v) or abs(v - round(v)) > 1e-9:
             raise EvaluationError(f"{what} must be a whole number, but `{v:.4g}` is not.", node.start)
         if abs(v) > limit:
             raise EvaluationError(f"{what} may be at most {limit}.", node.start)
@@ -145,12 +176,12 @@ class _Evaluator:
         a, b = self.value(node.left), self.value(node.right)
         op = node.op
         if op in ("juxt", "@"):
-            return a @ b if np.ndim(a) == 2 and np.ndim(b) == 2 else a * b
+            return a @ b if _is_matrix(a) and _is_matrix(b) else a * b
         if op == "^":
-            if np.any(np.abs(b) > MAX_EXPONENT):
+            if abs(b) > MAX_EXPONENT if type(b) is float else np.any(np.abs(b) > MAX_EXPONENT):
                 raise EvaluationError(f"The exponent is too large (more than {MAX_EXPONENT:g}).", node.right.start)
             return np.power(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else np.power(float(a), b)
-        return {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "⊙": np.multiply}[op](a, b)
+        return _ARITHMETIC[op](a, b)
 
     def call(self, node: Call) -> Any:
         args = [self.value(arg) for arg in node.args]
@@ -165,7 +196,7 @@ class _Evaluator:
         if hi - lo + 1 > MAX_SUM_TERMS:
             raise EvaluationError(f"A sum may have at most {MAX_SUM_TERMS} terms.", node.start)
         if hi >= lo and id(node) in self.scalar_sums:
-            return self.scalar_sum(node, lo, hi)
+            return self.stacked_sum(node, lo, hi)
         saved = self.env.get(node.index)
         total: Value = 0.0
         for k in range(lo, hi + 1) if hi >= lo else [lo]:  # an empty sum is a zero of its body's shape
@@ -178,14 +209,16 @@ class _Evaluator:
             self.env[node.index] = saved
         return total
 
-    def scalar_sum(self, node: Sum, lo: int, hi: int) -> float:
-        """A sum whose terms are scalars: every term at once, with the index as a vector. The work budget
-        counts every term, as if the loop had run."""
-        self.steps += (hi - lo) * self.scalar_sums[id(node)]
+    def stacked_sum(self, node: Sum, lo: int, hi: int) -> Value:
+        """Every term of a sum at once: the index as a vector (scalar terms) or a stack (terms with matrices or
+        family members). The work budget counts every term, as if the loop had run."""
+        size, scalar = self.scalar_sums[id(node)]
+        self.steps += (hi - lo) * size
         if self.steps > MAX_STEPS:
             raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", node.start)
         saved, batched = self.env.get(node.index), self.batched
-        self.env[node.index], self.batched = np.arange(lo, hi + 1, dtype=float), True
+        ks = np.arange(lo, hi + 1, dtype=float)
+        self.env[node.index], self.batched = (ks if scalar else ks.reshape(-1, 1, 1)), True
         try:
             terms = self.value(node.body)
         finally:
@@ -194,4 +227,19 @@ class _Evaluator:
                 self.env.pop(node.index, None)
             else:
                 self.env[node.index] = saved
-        return float(np.sum(np.broadcast_to(terms, (hi - lo + 1,))))
+        if scalar:
+            return float(np.sum(np.broadcast_to(terms, (hi - lo + 1,))))
+        if isinstance(terms, np.ndarray) and terms.ndim == 3:
+            return as_value(np.sum(terms, axis=0))
+        return as_value(terms * float(hi - lo + 1))  # a term that does not depend on the index
+
+
+_ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "⊙": np.multiply}
+_COMPUTE: dict[type, Callable[[_Evaluator, Any], Any]] = {
+    Index: _Evaluator.index,
+    Neg: lambda self, node: -self.value(node.operand),
+    Transpose: _Evaluator.transpose,
+    Compare: _Evaluator.compare,
+    Call: _Evaluator.call,
+    Sum: _Evaluator.sum,
+}

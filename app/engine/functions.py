@@ -311,7 +311,7 @@ def _norm_vjp(g: Value, args: Sequence[Value], out: Value) -> Sequence[Value | N
             mask[top, :] = 1.0
         grad = np.sign(arr) * mask
     grad = g * grad
-    return (grad if isinstance(x, np.ndarray) else float(grad), None)
+    return (grad if isinstance(x, np.ndarray) else float(grad), None)[: len(args)]
 
 
 def _norm_latex(args: list[str]) -> str:

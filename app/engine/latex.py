@@ -47,6 +47,8 @@ _PREC = {
 _NEG, _POW, _ATOM = 40, 50, 70
 _OPS = {"+": " + ", "-": " - ", "*": " \\cdot ", "⊙": " \\odot ", "@": " ", "juxt": " ", ">": " > ", "<": " < ",
         ">=": " \\geq ", "<=": " \\leq ", "==": " = ", "!=": " \\neq "}  # fmt: skip
+
+
 def name_latex(name: str) -> str:
     """`delta_b1` → `\\delta_{b_{1}}`, `yhat` → `\\hat{y}`, `theta0` → `\\theta_{0}`, `W1` → `W_{1}`."""
     head, _, rest = name.partition("_")

@@ -62,9 +62,7 @@ def _resolve_name(node: Name, scope: Scope, bound: frozenset[str]) -> Node:
     canonical = _canonical(node.name, scope)
     if canonical is not None:
         if scope[canonical].role == "family":
-            raise ParseError(
-                f"`{node.name}` is an indexed family: write one member, e.g. {canonical}[k].", node.start
-            )
+            raise ParseError(f"`{node.name}` is an indexed family: write one member, e.g. {canonical}[k].", node.start)
         return node if canonical == node.name else replace(node, name=canonical)
     member = _family_member(node, scope, bound)
     if member is not None:

@@ -63,9 +63,7 @@ class _Parser:
     def make(self, node: Node, start: int, end: int | None = None) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise InputTooLarge(
-                f"Your answer has too many terms (the limit is {MAX_NODES} symbols and numbers)."
-            )
+            raise InputTooLarge(f"Your answer has too many terms (the limit is {MAX_NODES} symbols and numbers).")
         if node.end:  # already placed (a bracketed sub-expression): widen a copy to include the brackets
             node = replace(node)
         # A fresh node is the parser's alone until parse() returns, so its span is set in place (replace() is
@@ -86,9 +84,7 @@ class _Parser:
     def expression(self, min_bp: int) -> Node:
         self.depth += 1
         if self.depth - 1 > MAX_DEPTH:  # the top level is not a nesting level
-            raise InputTooLarge(
-                f"Your answer is nested too deeply (more than {MAX_DEPTH} levels).", self.tok.start
-            )
+            raise InputTooLarge(f"Your answer is nested too deeply (more than {MAX_DEPTH} levels).", self.tok.start)
         left = self.prefix()
         while True:
             bp, op = self.infix_power()
@@ -129,9 +125,7 @@ class _Parser:
         right = self.expression(bp)
         if op in COMPARISONS:
             if self.tok.kind == "op" and _INFIX.get(self.tok.text) == 10:
-                raise ParseError(
-                    "Chain comparisons in separate brackets, e.g. (a < b)(b < c).", self.tok.start
-                )
+                raise ParseError("Chain comparisons in separate brackets, e.g. (a < b)(b < c).", self.tok.start)
             return self.make(Compare(op, left, right), start)
         return self.make(Binary(op, left, right), start)
 
@@ -222,9 +216,7 @@ class _Parser:
         name = tok.text
         if name == "sum" and len(args) == 4:
             if not isinstance(args[1], Name):
-                raise ParseError(
-                    "In sum(expr, k, lo, hi) the second argument must be the index name.", args[1].start
-                )
+                raise ParseError("In sum(expr, k, lo, hi) the second argument must be the index name.", args[1].start)
             return Sum(args[0], args[1].name, args[2], args[3])
         if name == "odot":
             if len(args) != 2:

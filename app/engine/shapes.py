@@ -56,9 +56,7 @@ class _Inference:
     def scalar(self, node: Node, bound: frozenset[str], what: str) -> None:
         shape = self.shape(node, bound)
         if shape:
-            raise ShapeError(
-                f"{self.operand(node, shape)} is used as {what}, which must be a scalar.", node.start
-            )
+            raise ShapeError(f"{self.operand(node, shape)} is used as {what}, which must be a scalar.", node.start)
 
     def binary(self, node: Binary | Compare, bound: frozenset[str]) -> Shape:
         a, b = self.shape(node.left, bound), self.shape(node.right, bound)
@@ -67,9 +65,7 @@ class _Inference:
             op = "@" if a and b else "*"
         if op == "^":
             if b:
-                raise ShapeError(
-                    f"The exponent {self.operand(node.right, b)} must be a scalar.", node.right.start
-                )
+                raise ShapeError(f"The exponent {self.operand(node.right, b)} must be a scalar.", node.right.start)
             return a
         if not a or not b:
             return a or b

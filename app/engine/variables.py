@@ -1,8 +1,9 @@
-"""How a question's variables are declared and drawn for the numeric trials.
+"""How a question's variables are declared and how the sampled ones are drawn for the numeric trials.
 
-A variable is either sampled (normal, uniform, positive, integer range, choice), an identity matrix, an
-indexed family of sampled vectors (`g[k]`), or derived from the reference engine (`derive`), so that
-`sigma(z2)` and `yhat` always agree and a student's answer is compared with the true quantity.
+A variable is either sampled (normal, uniform, positive, integer range, choice, one-hot, probability vector,
+symmetric positive-definite, Bernoulli mask), a fixed value, an identity matrix, an indexed family of sampled
+vectors (`g[k]`), or derived (`expr`, `grad`, `recurrence`, `expectation`, `second_moment`: see
+`app.engine.graph`), so that `sigma(z2)` and `yhat` always agree and an answer is compared with the true quantity.
 Dimensions are drawn so that different dimensions always differ and none is 1: a transposed answer cannot
 pass by luck.
 """
@@ -18,53 +19,105 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.engine.errors import AuthorError
-from app.engine.quantities import compute_quantity
 from app.engine.scope import Role, Shape, Symbol, normalize_shape
 
 DEFAULT_DIM_RANGE = (2, 7)
 
 
-class Derivation(BaseModel):
-    """A quantity of the reference engine; `inputs` maps its parameter names to this question's names."""
+class GradSpec(BaseModel):
+    """∂`of`/∂`wrt`, computed by reverse-mode differentiation over the graph of derived variables."""
 
     model_config = ConfigDict(extra="forbid")
-    quantity: str = Field(description="Name of a reference-engine quantity, e.g. `two_layer_network`.")
-    output: str | None = Field(None, description="Key of the result to take, when the quantity returns several.")
-    inputs: dict[str, str] = Field(default_factory=dict, description="Quantity parameter → variable or dimension.")
+    of: str = Field(description="A scalar variable (a loss).")
+    wrt: str = Field(description="Any variable `of` depends on, sampled or derived; the result has its shape.")
+
+
+class StateSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    init: str = Field(description="Initial value (`0` is a zero of the state's shape).")
+    update: str = Field(description="New value at step k, in terms of the states, the index and other variables.")
+
+
+class RecurrenceSpec(BaseModel):
+    """States updated in the listed order at each k = 1 … steps (an optimizer's iterations)."""
+
+    model_config = ConfigDict(extra="forbid")
+    steps: str = Field(description="Number of steps: a whole-number expression, e.g. `t`.")
+    index: str = Field("k", description="The step's name inside `update`.")
+    state: dict[str, StateSpec] = Field(min_length=1)
+    result: str = Field(description="Expression over the final states, e.g. `theta`.")
+
+
+class RandomInput(BaseModel):
+    """Moments of one random input; a family's members are independent and identically distributed."""
+
+    model_config = ConfigDict(extra="forbid")
+    mean: str = Field("0", description="Expression for the mean.")
+    covariance: str | None = Field(None, description="Covariance of a column input, e.g. `sigma^2 I`; none: 0.")
+
+
+class MomentSpec(BaseModel):
+    """Exact moments of a variable that is affine in the random inputs (checked by `quizzes validate`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    of: str
+    random: dict[str, RandomInput] = Field(min_length=1)
+
+
+SAMPLED_RULES = ("normal", "uniform", "positive", "integer", "choice", "one_hot", "simplex", "spd", "bernoulli",
+                 "value", "family", "identity")  # fmt: skip
+DERIVED_RULES = ("expr", "grad", "recurrence", "expectation", "second_moment")
 
 
 class VariableSpec(BaseModel):
-    """One name of a question: its shape in symbolic dimensions and how its value is drawn."""
+    """One name of a question: its shape in symbolic dimensions and how its value is drawn or derived."""
 
     model_config = ConfigDict(extra="forbid")
-    shape: list[str | int] | Literal["scalar"] = Field("scalar", description="e.g. [D_a1, D_x]; scalar by default.")
+    shape: list[str | int] | Literal["scalar"] | None = Field(
+        None, description="e.g. [D_a1, D_x]; scalar when sampled and not given; inferred (and checked) when derived."
+    )
     normal: tuple[float, float] | None = Field(None, description="Mean and standard deviation (the default is 0, 1).")
     uniform: tuple[float, float] | None = Field(None, description="Low and high.")
     positive: bool = Field(False, description="Drawn uniformly from [0.5, 2].")
     integer: tuple[int, int] | None = Field(None, description="Inclusive integer range, e.g. for t in a sum bound.")
     choice: list[float] | None = Field(None, description="Values to pick from; every value occurs across trials.")
-    derive: Derivation | str | None = Field(None, description="Computed by the reference engine.")
+    one_hot: bool = Field(False, description="A column with a 1 at a drawn class index and 0 elsewhere.")
+    simplex: bool = Field(False, description="A probability vector: positive entries that sum to 1.")
+    spd: bool = Field(False, description="A symmetric positive-definite (square) matrix.")
+    bernoulli: float | None = Field(None, gt=0, lt=1, description="Entries 1 with this probability, else 0 (masks).")
+    value: float | list[list[float]] | None = Field(None, description="A fixed value (a number or rows).")
     family: bool = Field(False, description="An indexed family g[k] of independently drawn members.")
     identity: bool = Field(False, description="The identity matrix of this (square) shape.")
+    expr: str | None = Field(None, description="Derived: an expression over other variables, e.g. `tanh(W x + b)`.")
+    grad: GradSpec | None = Field(None, description="Derived: a gradient computed by the engine.")
+    recurrence: RecurrenceSpec | None = Field(None, description="Derived: the result of an iteration.")
+    expectation: MomentSpec | None = Field(None, description="Derived: E[of], exactly.")
+    second_moment: MomentSpec | None = Field(None, description="Derived: E[of ofᵀ], exactly.")
     latex: str | None = Field(None, description="How to typeset the name; derived from it by default.")
     description: str | None = None
 
     @model_validator(mode="after")
     def _one_rule(self) -> VariableSpec:
-        rules = [self.normal, self.uniform, self.positive or None, self.integer, self.choice, self.derive,
-                 self.identity or None]  # fmt: skip
-        if sum(r is not None for r in rules) > 1:
-            raise ValueError("give at most one of normal, uniform, positive, integer, choice, derive, identity")
-        if self.identity and (self.shape == "scalar" or len(self.shape) != 2 or self.shape[0] != self.shape[1]):
-            raise ValueError("an identity must have a square shape such as [D, D]")
-        if isinstance(self.derive, str):
-            quantity, _, output = self.derive.partition(".")
-            self.derive = Derivation(quantity=quantity, output=output or None)
+        given = [rule for rule in (*SAMPLED_RULES, *DERIVED_RULES) if getattr(self, rule) not in (None, False)]
+        if len(given) > 1 and set(given) != {"family", "normal"}:
+            raise ValueError(f"give at most one way to draw or derive the variable, not {' and '.join(given)}")
+        square = self.shape not in (None, "scalar") and len(self.shape) == 2 and self.shape[0] == self.shape[1]
+        if (self.identity or self.spd) and not square:
+            raise ValueError("an identity or spd matrix must have a square shape such as [D, D]")
+        vector = self.shape not in (None, "scalar") and len(self.shape) == 2 and 1 in self.shape
+        if (self.one_hot or self.simplex) and not vector:
+            raise ValueError("one_hot and simplex variables are vectors, e.g. shape [C, 1]")
         return self
 
     @property
+    def derived(self) -> bool:
+        return any(getattr(self, rule) is not None for rule in DERIVED_RULES)
+
+    @property
     def dims(self) -> Shape:
-        return () if self.shape == "scalar" else tuple(self.shape)
+        if self.value is not None and not isinstance(self.value, float | int):
+            return (len(self.value), len(self.value[0]))
+        return () if self.shape in (None, "scalar") else tuple(self.shape)
 
     @property
     def role(self) -> Role:
@@ -74,8 +127,8 @@ class VariableSpec(BaseModel):
             return "identity"
         return "integer" if self.integer is not None else "value"
 
-    def symbol(self, name: str) -> Symbol:
-        return Symbol(name, normalize_shape(self.dims), self.role, self.latex)
+    def symbol(self, name: str, shape: Shape | None = None) -> Symbol:
+        return Symbol(name, normalize_shape(self.dims if shape is None else shape), self.role, self.latex)
 
 
 @dataclass
@@ -84,12 +137,22 @@ class Family:
 
     shape: tuple[int, ...]
     seed: tuple[int, ...]
+    normal: tuple[float, float] = (0.0, 1.0)
     members: dict[int, Any] = field(default_factory=dict)
+    stacks: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict)
+
+    def stack(self, ks: tuple[int, ...]) -> np.ndarray:
+        """Members ks as one array (one matrix per member), kept: a trial's sums ask for the same ones again."""
+        if ks not in self.stacks:
+            self.stacks[ks] = np.stack(
+                [np.full((1, 1), m) if isinstance(m, float) else m for m in map(self.__getitem__, ks)]
+            )
+        return self.stacks[ks]
 
     def __getitem__(self, k: int) -> Any:
         if k not in self.members:
             rng = np.random.default_rng([*self.seed, k + 10_000])
-            value = rng.standard_normal(self.shape)
+            value = self.normal[0] + self.normal[1] * rng.standard_normal(self.shape)
             self.members[k] = float(value[0, 0]) if self.shape == (1, 1) else value
         return self.members[k]
 
@@ -116,19 +179,21 @@ def sample_trials(
     n: int,
     seed: int,
     informative: Callable[[Trial], bool] | None = None,
+    derive: Callable[[dict[str, Any], dict[str, int]], dict[str, Any]] | None = None,
 ) -> list[Trial]:
     """Draw `n` trials; choice variables take every one of their values across the trials.
 
+    `derive` adds the derived variables to a trial's sampled values (the compiled graph's `evaluate`).
     A trial that `informative` rejects (say, every hidden unit dead, so the true gradient is 0 and any masked
     answer would agree) is redrawn, up to MAX_REDRAWS times, keeping its choice values.
     """
     rng = np.random.default_rng(seed)
     dim_names = sorted({d for v in variables.values() for d in v.dims if isinstance(d, str)} | set(dims))
-    cycles = {name: rng.permutation(len(v.choice)) for name, v in variables.items() if v.choice}
+    cycles = {name: rng.permutation(len(values)) for name, v in variables.items() if (values := _cycled(v))}
     trials = []
     for i in range(n):
         for _ in range(MAX_REDRAWS):
-            trial = _draw_trial(variables, dims, dim_names, rng, i, cycles, seed)
+            trial = _draw_trial(variables, dims, dim_names, rng, i, cycles, seed, derive)
             if informative is None or informative(trial):
                 break
         trials.append(trial)
@@ -136,16 +201,14 @@ def sample_trials(
 
 
 def _draw_trial(variables: Mapping[str, VariableSpec], dims: Mapping[str, tuple[int, int]], dim_names: list[str],
-                rng: np.random.Generator, i: int, cycles: dict[str, np.ndarray], seed: int) -> Trial:  # fmt: skip
+                rng: np.random.Generator, i: int, cycles: dict[str, np.ndarray], seed: int,
+                derive: Callable[[dict[str, Any], dict[str, int]], dict[str, Any]] | None) -> Trial:  # fmt: skip
     sizes = _draw_dims(dim_names, dims, rng)
     env: dict[str, Any] = {}
     for name, spec in variables.items():
-        if spec.derive is None:
+        if not spec.derived:
             env[name] = _draw(name, spec, sizes, rng, i, cycles, seed)
-    for name, spec in variables.items():
-        if spec.derive is not None:
-            env[name] = _derive(name, spec, env, sizes)
-    return Trial(sizes, env)
+    return Trial(sizes, derive(env, sizes) if derive else env)
 
 
 def concrete_shape(dims: Shape, sizes: Mapping[str, int]) -> tuple[int, ...]:
@@ -166,38 +229,52 @@ def _draw_dims(names: list[str], ranges: Mapping[str, tuple[int, int]], rng: np.
     return sizes
 
 
+SMALL_RANGE = 20
+
+
+def _cycled(spec: VariableSpec) -> list[float]:
+    """Values every one of which the trials take in turn: a choice, or a small integer range (ends included)."""
+    if spec.choice:
+        return list(spec.choice)
+    if spec.integer and spec.dims == () and spec.integer[1] - spec.integer[0] < SMALL_RANGE:
+        return [float(v) for v in range(spec.integer[0], spec.integer[1] + 1)]
+    return []
+
+
 def _draw(name: str, spec: VariableSpec, sizes: dict[str, int], rng: np.random.Generator, i: int,
           cycles: dict[str, np.ndarray], seed: int) -> Any:  # fmt: skip
     shape = concrete_shape(spec.dims, sizes) or (1, 1)
     if spec.family:
-        return Family(shape, (seed, i, stable_seed(name)))
-    if spec.identity:
-        return np.eye(shape[0])
-    if spec.choice:
-        value: Any = np.full(shape, spec.choice[cycles[name][i % len(spec.choice)]], dtype=float)
-    elif spec.integer:
-        value = rng.integers(spec.integer[0], spec.integer[1], endpoint=True, size=shape).astype(float)
-    elif spec.uniform or spec.positive:
-        lo, hi = spec.uniform or (0.5, 2.0)
-        value = rng.uniform(lo, hi, size=shape)
-    else:
-        mean, std = spec.normal or (0.0, 1.0)
-        value = rng.normal(mean, std, size=shape)
+        return Family(shape, (seed, i, stable_seed(name)), spec.normal or (0.0, 1.0))
+    if spec.value is not None:
+        return float(spec.value) if isinstance(spec.value, float | int) else np.array(spec.value, dtype=float)
+    if name in cycles:
+        values = _cycled(spec)
+        return float(values[cycles[name][i % len(values)]])
+    value = _sample(spec, shape, rng)
     return float(value[0, 0]) if shape == (1, 1) else value
 
 
-def _derive(name: str, spec: VariableSpec, env: dict[str, Any], sizes: dict[str, int]) -> Any:
-    derivation = spec.derive
-    assert isinstance(derivation, Derivation)  # normalised by the validator
-    pool = {**sizes, **env}
-    value = compute_quantity(derivation.quantity, pool, derivation.inputs)
-    if isinstance(value, dict):
-        key = derivation.output or name
-        if key not in value:
-            raise AuthorError(f"{name}: quantity {derivation.quantity} has no output {key!r}; it has {sorted(value)}")
-        value = value[key]
-    expected = concrete_shape(spec.dims, sizes)
-    actual = np.shape(value) if isinstance(value, np.ndarray) else ()
-    if normalize_shape(actual) != normalize_shape(expected):
-        raise AuthorError(f"{name}: declared shape {expected} but {derivation.quantity} gives {actual}")
-    return value.item() if isinstance(value, np.ndarray) and value.size == 1 else value
+def _sample(spec: VariableSpec, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    if spec.identity:
+        return np.eye(shape[0])
+    if spec.choice:  # a matrix-shaped choice: every entry the same value
+        return np.full(shape, spec.choice[int(rng.integers(len(spec.choice)))], dtype=float)
+    if spec.integer:
+        return rng.integers(spec.integer[0], spec.integer[1], endpoint=True, size=shape).astype(float)
+    if spec.uniform or spec.positive:
+        lo, hi = spec.uniform or (0.5, 2.0)
+        return rng.uniform(lo, hi, size=shape)
+    if spec.one_hot:
+        value = np.zeros(shape)
+        value.flat[int(rng.integers(value.size))] = 1.0
+        return value
+    if spec.simplex:
+        return rng.dirichlet(np.ones(max(shape))).reshape(shape)
+    if spec.spd:
+        base = rng.normal(size=shape)
+        return base @ base.T / shape[0] + 0.5 * np.eye(shape[0])  # eigenvalues at least 0.5
+    if spec.bernoulli is not None:
+        return (rng.uniform(size=shape) < spec.bernoulli).astype(float)
+    mean, std = spec.normal or (0.0, 1.0)
+    return rng.normal(mean, std, size=shape)

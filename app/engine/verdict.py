@@ -15,9 +15,7 @@ class Verdict(BaseModel):
     status: Status
     score: float = Field(0.0, ge=0.0, le=1.0, description="Share of the part's points earned, 0 to 1.")
     feedback: str = Field("", description="What to tell the student; never the answer itself.")
-    reason: str = Field(
-        "", description="Machine-readable cause: correct, shape, sign, transpose, factor, ..."
-    )
+    reason: str = Field("", description="Machine-readable cause: correct, shape, sign, transpose, factor, ...")
     latex: str | None = Field(None, description="How the answer was read, as LaTeX.")
     position: int | None = Field(None, description="0-based offset of the offending character, if any.")
 
@@ -26,9 +24,7 @@ class Verdict(BaseModel):
         return cls(status="correct", score=score, feedback=feedback, reason="correct", latex=latex)
 
     @classmethod
-    def incorrect(
-        cls, feedback: str, reason: str = "wrong", latex: str | None = None, score: float = 0.0
-    ) -> Verdict:
+    def incorrect(cls, feedback: str, reason: str = "wrong", latex: str | None = None, score: float = 0.0) -> Verdict:
         return cls(status="incorrect", score=score, feedback=feedback, reason=reason, latex=latex)
 
     @classmethod

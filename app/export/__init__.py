@@ -1,6 +1,6 @@
 """Export a problem set's auto-checkable parts for learning-management systems that import quizzes.
 
-    export = collect(load_set(Path("problems"), "c147-w23-midterm"), seed=0)
+    export = collect(load_set(Path("problems"), "my-course"), seed=0)
     data, lines = qti_package(export)      # QTI 2.1 content package (zip)
     data, lines = moodle_xml(export)       # Moodle XML
     print("\\n".join(map(str, report(export, lines))))

@@ -12,13 +12,16 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.errors import AuthorError, StudentError
-from app.engine.evaluate import check_constant_exponents, evaluate
+from app.engine.evaluate import Value, check_constant_exponents, evaluate
 from app.engine.functions import FUNCTIONS
+from app.engine.graph import VariableGraph
 from app.engine.parse import parse
 from app.engine.syntax import Call, Compare, Index, Name, Sum
+from app.engine.variables import VariableSpec
 from app.engine.verdict import Verdict
 from app.kinds.base import Variant
 
@@ -76,6 +79,50 @@ def calculate(expr: str, variant: Variant) -> float | int:
     from app.bank.variants import calculate as calculate_params  # imported here: app.bank imports this package
 
     return calculate_params(expr, dict(variant.params))
+
+
+def question_variables(variant: Variant) -> dict[str, VariableSpec]:
+    """The question's variables plus its parameters as fixed values (numbers, or matrices given as rows)."""
+    variables = dict(variant.variables)
+    for name, value in variant.params.items():
+        if name in variables or isinstance(value, bool):
+            continue
+        if isinstance(value, int | float):
+            variables[name] = VariableSpec(choice=[float(value)])  # one value: the same in every trial
+        elif _is_grid(value):
+            variables[name] = VariableSpec(value=[[float(e) for e in row] for row in value])
+    return variables
+
+
+def _is_grid(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(row, list) and row and all(isinstance(e, int | float) for e in row) for row in value)
+    )
+
+
+_truth_graphs: dict[str, VariableGraph] = {}
+
+
+def target_value(variant: Variant, target: str) -> Value:
+    """The value of a derived variable computed from the variant's parameters alone (no random trials)."""
+    variables = question_variables(variant)
+    if target not in variables:
+        raise AuthorError(f"target {target!r} is not a variable")
+    graph = _truth_graphs.get(variant.key)
+    if graph is None:
+        if len(_truth_graphs) > 256:
+            _truth_graphs.clear()
+        graph = _truth_graphs[variant.key] = VariableGraph(variables, variant.dims)
+    drawn = sorted(n for n in graph.reads(target) | {target} if not variables[n].derived and n not in variant.params)
+    if drawn:
+        raise AuthorError(f"target {target!r} depends on randomly drawn variables ({', '.join(drawn)}); "
+                          "it must be computed from parameters only")  # fmt: skip
+    env = {n: spec.value if spec.value is not None else spec.choice[0] for n, spec in variables.items()
+           if n in variant.params and not spec.derived}  # fmt: skip
+    env = {n: float(v) if isinstance(v, int | float) else np.array(v, dtype=float) for n, v in env.items()}
+    return graph.evaluate(env, {}, only=target)[target]
 
 
 def param(variant: Variant, name: str) -> Any:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from app.engine.check import ExpressionTask, Interpretation, Mistake, check_expression, preview
 from app.engine.compare import Tolerance
 from app.engine.errors import AuthorError
 from app.engine.scope import describe_shape
-from app.engine.variables import VariableSpec
 from app.engine.verdict import Verdict
+from app.kinds._common import question_variables
 from app.kinds.base import Answer, PartBase, Variant
 
 
@@ -26,18 +26,26 @@ class ExpressionPart(PartBase):
     """A formula in the question's names, e.g. δ_W1 in terms of δ_b1 and x."""
 
     kind: Literal["expression"] = "expression"
-    answer: str = Field(description="The model answer, in the answer language.")
+    answer: str | None = Field(
+        None, description="The model answer, in the answer language (checked against `target` when both are given)."
+    )
     target: str | None = Field(
-        None, description="Variable holding the true quantity (from the reference engine)."
+        None, description="Derived variable holding the true quantity (computed by the engine, e.g. a `grad`)."
     )
     answer_name: str = Field("the answer", description="How feedback names the quantity, e.g. δ_W1.")
     names: list[str] = Field(description="The names a student may use (variables, parameters).")
     mistakes: list[MistakeSpec] = Field(default_factory=list)
-    trials: int = Field(5, ge=3, le=50)
+    trials: int = Field(12, ge=3, le=50, description="Random trials per check (at least 12 by default).")
     rtol: float = Field(1e-6, gt=0)
     atol: float = Field(1e-9, ge=0)
 
     _tasks: dict[str, ExpressionTask] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _truth_given(self) -> ExpressionPart:
+        if self.answer is None and self.target is None:
+            raise ValueError("give the `answer`, the `target` variable, or both")
+        return self
 
     def task(self, variant: Variant) -> ExpressionTask:
         """The engine's task for this part in `variant` (memoised: building it hashes the whole spec)."""
@@ -49,10 +57,7 @@ class ExpressionPart(PartBase):
         return self._tasks[key]
 
     def _build_task(self, variant: Variant) -> ExpressionTask:
-        variables = dict(variant.variables)
-        for name, value in variant.params.items():
-            if name not in variables and isinstance(value, int | float):
-                variables[name] = VariableSpec(choice=[float(value)])  # a parameter is a constant here
+        variables = question_variables(variant)
         unknown = [n for n in self.names if n not in variables]
         if unknown:
             raise AuthorError(f"part {self.id}: names {unknown} are neither variables nor parameters")
@@ -81,7 +86,7 @@ class ExpressionPart(PartBase):
         return check_expression(self.task(variant), answer, variant.seed)
 
     def reference_answer(self, variant: Variant) -> Answer:
-        return self.answer
+        return self.answer  # None when only the target is given: the truth then needs no answer to check
 
     def preview(self, text: str, variant: Variant) -> Interpretation:
         return preview(self.task(variant), text)

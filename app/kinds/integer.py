@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.engine.errors import AuthorError, StudentError
 from app.engine.verdict import Verdict
-from app.kinds._common import calculate, invalid, read_integer, render, rendering_problems
+from app.kinds._common import calculate, invalid, read_integer, render, rendering_problems, target_value
 from app.kinds.base import Answer, PartBase, Variant
 
 WRONG = "That is not the right number."
@@ -30,17 +30,39 @@ class IntegerPart(PartBase):
     """A whole number, compared exactly."""
 
     kind: Literal["integer"] = "integer"
-    answer: int | str = Field(description="A number, or an expression over the parameters, e.g. `(k*k*c + 1) * f`.")
+    answer: int | str | None = Field(
+        None, description="A number, or an expression over the parameters, e.g. `(k*k*c + 1) * f`."
+    )
+    target: str | None = Field(
+        None, description="A scalar variable computed from the parameters (the engine's truth), e.g. `n_out`."
+    )
     mistakes: list[IntegerMistake] = Field(default_factory=list)
 
-    def value(self, spec: int | str, variant: Variant) -> int:
+    @model_validator(mode="after")
+    def _truth_given(self) -> IntegerPart:
+        if self.answer is None and self.target is None:
+            raise ValueError("give the `answer`, the `target` variable, or both")
+        return self
+
+    def truth(self, variant: Variant) -> int:
+        """The engine's value of `target` when there is one, else the author's answer."""
+        if self.target is None:
+            return self.value(self.answer, variant)
+        value = float(target_value(variant, self.target))
+        if value != round(value):
+            raise AuthorError(f"target {self.target} is {value:g} in this variant, which is not a whole number")
+        return round(value)
+
+    def value(self, spec: int | str | None, variant: Variant) -> int:
+        if spec is None:
+            raise AuthorError("no answer given")
         value = spec if isinstance(spec, int) else calculate(spec, variant)
         if not isinstance(value, int):
             raise AuthorError(f"{spec!r} gives {value:g} in this variant, which is not a whole number")
         return value
 
     def check(self, answer: Answer, variant: Variant) -> Verdict:
-        want = self.value(self.answer, variant)
+        want = self.truth(variant)
         try:
             got = read_integer(answer)
         except StudentError as error:
@@ -55,12 +77,12 @@ class IntegerPart(PartBase):
         return Verdict.incorrect(WRONG, "wrong")
 
     def reference_answer(self, variant: Variant) -> Answer:
-        return self.value(self.answer, variant)
+        return self.truth(variant) if self.answer is None else self.value(self.answer, variant)
 
     def author_problems(self, variant: Variant) -> list[str]:
         problems = rendering_problems([m.message for m in self.mistakes], variant)
         try:
-            want = self.value(self.answer, variant)
+            want = self.truth(variant)
         except AuthorError as error:
             return [*problems, f"the answer: {error}"]
         seen: set[int] = set()
@@ -71,7 +93,7 @@ class IntegerPart(PartBase):
                 problems.append(f"mistake {mistake.answer!r}: {error}")
                 continue
             if value == want:
-                problems.append(f"mistake {mistake.answer!r} equals the answer ({want})")
+                problems.append(f"mistake {mistake.answer!r} equals the answer")
             elif value in seen:
                 problems.append(f"mistake {mistake.answer!r} equals an earlier mistake ({value})")
             seen.add(value)

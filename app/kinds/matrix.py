@@ -1,8 +1,8 @@
 """Numeric matrices entered in a grid, e.g. the L-∞ regularizer's gradient for a given W (3b).
 
-The reference is computed per variant, either by a quantity of the reference engine
-(`answer_quantity` from `app.engine.quantities.QUANTITIES`, its inputs taken from the parameters, renamed
-by `inputs`), or from `answer`, a literal grid whose entries are numbers or expressions over the parameters.
+The reference is computed per variant, either by the engine (`target`, a derived variable of the question
+computed from the parameters, e.g. the gradient of a regularizer declared with `expr` and `grad`), or from
+`answer`, a literal grid whose entries are numbers or expressions over the parameters.
 A parameter may hold a matrix as a list of lists (its `exam` value, or a `choice` among several matrices);
 `matrix_param` names the given matrix so that the page can show it as a grid.
 
@@ -15,14 +15,12 @@ are wrong, never which.
 from __future__ import annotations
 
 import re
-from numbers import Real
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
 
 from app.engine.errors import AuthorError, StudentError
-from app.engine.quantities import compute_quantity
 from app.engine.verdict import Verdict
 from app.kinds._common import (
     DEFAULT_ATOL,
@@ -34,6 +32,7 @@ from app.kinds._common import (
     invalid,
     param,
     read_number,
+    target_value,
 )
 from app.kinds.base import Answer, PartBase, Variant
 
@@ -46,10 +45,9 @@ class MatrixPart(PartBase):
     """A matrix of numbers, every entry right within the tolerance."""
 
     kind: Literal["matrix"] = "matrix"
-    answer_quantity: str | None = Field(
-        None, description="A reference-engine quantity, e.g. linf_regularizer_gradient."
+    target: str | None = Field(
+        None, description="A derived variable computed from the parameters (the engine's truth), e.g. `dR_dW`."
     )
-    inputs: dict[str, str] = Field(default_factory=dict, description="Quantity parameter → parameter name.")
     answer: list[list[float | str]] | None = Field(None, description="A grid of numbers or parameter expressions.")
     matrix_param: str | None = Field(None, description="Parameter holding the given matrix (a list of lists).")
     answer_name: str = Field("the answer", description="How feedback names the matrix.")
@@ -58,7 +56,7 @@ class MatrixPart(PartBase):
 
     @model_validator(mode="after")
     def _consistent(self) -> MatrixPart:
-        exactly_one("answer_quantity, answer", self.answer_quantity, self.answer)
+        exactly_one("target, answer", self.target, self.answer)
         if self.answer is not None and (not self.answer or not self.answer[0] or len(set(map(len, self.answer))) > 1):
             raise ValueError("answer must be a non-empty grid whose rows have equal lengths")
         return self
@@ -69,11 +67,7 @@ class MatrixPart(PartBase):
                 [e if isinstance(e, float | int) else calculate(e, variant) for e in row] for row in self.answer
             ]
         else:
-            pool = {name: _as_input(v) for name, v in variant.params.items()}
-            try:
-                value = compute_quantity(str(self.answer_quantity), pool, self.inputs)
-            except (TypeError, ValueError, IndexError) as error:  # inputs of the wrong kind, e.g. a number for W
-                raise AuthorError(f"quantity {self.answer_quantity} failed on these inputs: {error}") from None
+            value = target_value(variant, str(self.target))
         try:
             array = np.asarray(value, dtype=float)
         except (TypeError, ValueError):
@@ -150,20 +144,6 @@ def read_matrix(raw: Any, shape: tuple[int, ...]) -> np.ndarray:
         except StudentError as error:
             raise FormatError(f"Row {i + 1}, column {j + 1}: {error.message}", error.code) from None
     return values
-
-
-def _as_input(value: Any) -> Any:
-    """Parameters as the reference engine wants them: numbers as floats, lists of lists as arrays."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, Real):
-        return float(value)
-    if isinstance(value, list):
-        try:
-            return np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            return value
-    return value
 
 
 def _grid(value: Any) -> list[list[float]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.engine.errors import AuthorError, StudentError
 from app.engine.verdict import Verdict
@@ -24,6 +24,7 @@ from app.kinds._common import (
     read_number,
     render,
     rendering_problems,
+    target_value,
 )
 from app.kinds.base import Answer, PartBase, Variant
 
@@ -41,12 +42,29 @@ class NumberPart(PartBase):
     """A real number, right within `rtol` (relative) plus `atol` (absolute)."""
 
     kind: Literal["number"] = "number"
-    answer: float | str = Field(description="A number, or an expression over the parameters, e.g. `n_neg / n_pos`.")
+    answer: float | str | None = Field(
+        None, description="A number, or an expression over the parameters, e.g. `n_neg / n_pos`."
+    )
+    target: str | None = Field(None, description="A scalar variable computed from the parameters (the engine's truth).")
     mistakes: list[NumberMistake] = Field(default_factory=list)
     rtol: float = Field(DEFAULT_RTOL, ge=0, description="Relative tolerance (0.005: three significant figures).")
     atol: float = Field(DEFAULT_ATOL, ge=0, description="Absolute tolerance, for answers near zero.")
 
-    def value(self, spec: float | str, variant: Variant) -> float:
+    @model_validator(mode="after")
+    def _truth_given(self) -> NumberPart:
+        if self.answer is None and self.target is None:
+            raise ValueError("give the `answer`, the `target` variable, or both")
+        return self
+
+    def truth(self, variant: Variant) -> float:
+        """The engine's value of `target` when there is one, else the author's answer."""
+        if self.target is None:
+            return self.value(self.answer, variant)
+        return self.value(float(target_value(variant, self.target)), variant)
+
+    def value(self, spec: float | str | None, variant: Variant) -> float:
+        if spec is None:
+            raise AuthorError("no answer given")
         value = float(spec if isinstance(spec, float | int) else calculate(spec, variant))
         if not math.isfinite(value):
             raise AuthorError(f"{spec!r} is not a finite number in this variant")
@@ -56,7 +74,7 @@ class NumberPart(PartBase):
         return close(got, want, self.rtol, self.atol)
 
     def check(self, answer: Answer, variant: Variant) -> Verdict:
-        want = self.value(self.answer, variant)
+        want = self.truth(variant)
         try:
             got = read_number(answer)
         except StudentError as error:
@@ -71,12 +89,12 @@ class NumberPart(PartBase):
         return Verdict.incorrect(WRONG, "wrong")
 
     def reference_answer(self, variant: Variant) -> Answer:
-        return self.value(self.answer, variant)
+        return self.truth(variant) if self.answer is None else self.value(self.answer, variant)
 
     def author_problems(self, variant: Variant) -> list[str]:
         problems = rendering_problems([m.message for m in self.mistakes], variant)
         try:
-            want = self.value(self.answer, variant)
+            want = self.truth(variant)
         except AuthorError as error:
             return [*problems, f"the answer: {error}"]
         for mistake in self.mistakes:
@@ -86,7 +104,7 @@ class NumberPart(PartBase):
                 problems.append(f"mistake {mistake.answer!r}: {error}")
                 continue
             if self._close(value, want):
-                problems.append(f"mistake {mistake.answer!r} equals the answer within the tolerance ({want:g})")
+                problems.append(f"mistake {mistake.answer!r} equals the answer within the tolerance")
         return problems
 
     def public_view(self, variant: Variant) -> dict[str, Any]:

@@ -41,3 +41,17 @@ def test_without_development_mode_the_bank_is_loaded_once(folder: Path) -> None:
     (folder / "tiny.yaml").write_text(VALID, encoding="utf-8")
     assert "tiny" not in store.get().problems
     assert "tiny" in BankStore(folder).get().problems  # ...and at the next start
+
+
+def test_a_reload_that_would_put_a_wrong_answer_live_keeps_the_last_good_version(folder: Path) -> None:
+    path = folder / "tiny.yaml"
+    with_truth = VALID.replace("  x: {shape: [D, 1]}\n", '  x: {shape: [D, 1]}\n  doubled: {expr: "2 x"}\n').replace(
+        "    names: [x]\n", "    names: [x]\n    target: doubled\n"
+    )
+    path.write_text(with_truth, encoding="utf-8")
+    store = BankStore(folder, watch=True, seeds=2)
+    path.write_text(with_truth.replace('answer: "2 x"', 'answer: "3 x"'), encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    assert store.get().problems["tiny"].part("double").answer == "2 x"
+    (message,) = store.errors[str(path)]
+    assert "part double (1): the answer '3 x' disagrees with the engine's value of `doubled`" in message

@@ -37,7 +37,8 @@ def test_the_midterm_validates(problems_dir: Path, capsys: pytest.CaptureFixture
         (
             'answer: "delta_b1 @ x.T"',
             'answer: "delta_b1 @ x.T + 1"',
-            "part delta_W1 (2b.viii), seed 0: the reference answer is graded incorrect",
+            "c147-w23-2: part delta_W1 (2b.viii): the answer 'delta_b1 @ x.T + 1' disagrees with the engine's value "
+            "of `delta_W1`: graded incorrect: Your answer does not equal δ_W1. (seeds 0, 1)",
         ),
         (
             '  - answer: "delta_b2 z1.T"',
@@ -49,12 +50,13 @@ def test_the_midterm_validates(problems_dir: Path, capsys: pytest.CaptureFixture
         (
             'answer: "delta_b1 @ x.T"',
             'answer: "delta_b1 @ q"',
-            "seed 0: the reference answer is graded invalid: Unknown name `q`.",
+            "part delta_W1 (2b.viii): the answer 'delta_b1 @ q' disagrees with the engine's value of `delta_W1`: "
+            "graded invalid: Unknown name `q`.",
         ),
         (
             "{{ n_neg:, }} chest",
             "{{ n_negative }} chest",
-            "seed 0: statement: text uses unknown parameter 'n_negative'",
+            "c147-w23-2: statement: text uses unknown parameter 'n_negative'; did you mean `n_neg`? (seeds 0, 1)",
         ),
     ],
     ids=["wrong-reference-answer", "mistake-equals-answer", "unknown-kind", "bad-yaml", "unknown-name", "placeholder"],

@@ -14,7 +14,7 @@ from pydantic_core import PydanticUndefined
 
 from app.bank.models import Figure, Parameter, ProblemSpec
 from app.cli import main
-from app.engine.variables import Derivation, VariableSpec
+from app.engine.variables import GradSpec, MomentSpec, RandomInput, RecurrenceSpec, StateSpec, VariableSpec
 from app.kinds import PART_KINDS, PartBase
 from app.kinds._common import Choice
 from app.kinds.checkbox import CheckboxOption
@@ -35,7 +35,11 @@ MODELS: dict[str, type[BaseModel]] = {
     "Parameter": Parameter,
     "Figure": Figure,
     "VariableSpec": VariableSpec,
-    "Derivation": Derivation,
+    "GradSpec": GradSpec,
+    "RecurrenceSpec": RecurrenceSpec,
+    "StateSpec": StateSpec,
+    "MomentSpec": MomentSpec,
+    "RandomInput": RandomInput,
     "PartBase": PartBase,
     **{kind.__name__: kind for kind in PART_KINDS},
     "MistakeSpec": MistakeSpec,
@@ -138,7 +142,7 @@ def test_the_backprop_tutorial_takes_its_truth_from_the_forward_pass(doc: str) -
 def test_every_property_of_the_json_schema_is_in_the_reference(doc: str) -> None:
     schema = ProblemSpec.model_json_schema()
     properties = schema_properties(schema)
-    assert {"names", "target", "trials", "derive", "family", "quantity", "suggestion"} <= properties  # sanity
+    assert {"names", "target", "trials", "expr", "grad", "family", "recurrence", "suggestion"} <= properties  # sanity
     section = reference(doc)
     missing = sorted(p for p in properties if f"`{p}`" not in section)
     assert not missing, f"docs/authoring.md's reference does not mention {missing}"
@@ -176,9 +180,9 @@ def test_the_tables_give_the_codes_defaults(doc: str) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "quoted"),
     [
-        ('    answer: "(n + 1) k"', '    answer: "n k"', "part parameter_count (1d), seed "),
+        ('    answer: "(n + 1) k"', '    answer: "n k"', "part parameter_count (1d): "),
         ("    kind: integer", "    kind: int", "parts.3: Input tag 'int' found using 'kind' does not match"),
-        ("    names: [W, x, b, y]", "    names: [W, x, y]", "part grad_b (1a), seed "),
+        ("    names: [W, x, b, y]", "    names: [W, x, y]", "part grad_b (1a): "),
     ],
 )
 def test_the_quoted_validator_output_is_what_the_validator_prints(

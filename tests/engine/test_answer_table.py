@@ -320,7 +320,7 @@ TABLE: list[tuple[str, str, str, tuple[str, str]]] = [
         "-epsilon mu / (1 - alpha) (t - (1 - alpha^t) / (1 - alpha))",
         wrong("wrong"),
     ),
-    ("expected_theta_t", "wrong-plain-gd", "-epsilon t mu", wrong("wrong")),
+    ("expected_theta_t", "partial-plain-gd", "-epsilon t mu", wrong("partial")),  # right only when t = 1
     (
         "expected_theta_t",
         "shape-outer-product",

@@ -26,6 +26,11 @@ def variant() -> Variant:
             "fig2.faster": "nesterov",
             "fig2.mapping": {"a": "momentum", "b": "adagrad", "c": "adam"},
         },
-        variables={"x": VariableSpec(shape=["D_x", 1]), "W1": VariableSpec(shape=["D_a1", "D_x"])},
+        variables={
+            "x": VariableSpec(shape=["D_x", 1]),
+            "W1": VariableSpec(shape=["D_a1", "D_x"]),
+            "R_i": VariableSpec(expr="lam / n * norm(W, inf)"),
+            "dR_dW": VariableSpec(grad={"of": "R_i", "wrt": "W"}),
+        },
         dims={"D_a1": (2, 7), "D_x": (3, 8)},
     )

@@ -77,7 +77,7 @@ def test_a_literal_answer(variant: Variant) -> None:
         ("(kernel kernel channels + 1) filters", [], []),
         ("n_pos / 3", [], ["the answer: 'n_pos / 3' gives 333.333 in this variant, which is not a whole number"]),
         ("nope + 1", [], ["the answer: expression 'nope + 1' uses unknown parameter 'nope'"]),
-        (140, [{"answer": 140, "message": "m"}], ["mistake 140 equals the answer (140)"]),
+        (140, [{"answer": 140, "message": "m"}], ["mistake 140 equals the answer"]),
         (
             140,
             [{"answer": "135", "message": "a"}, {"answer": 135, "message": "b"}],

@@ -19,8 +19,7 @@ def part() -> MatrixPart:
         id="linf",
         label="3b",
         matrix_param="W",
-        answer_quantity="linf_regularizer_gradient",
-        inputs={"W": "W", "lam": "lam", "n": "n"},
+        target="dR_dW",
         answer_name="the gradient",
     )
 
@@ -74,7 +73,13 @@ def test_reference_answer_and_public_view(part: MatrixPart, variant: Variant) ->
 
 
 def test_a_matrix_parameter_of_another_size(part: MatrixPart, variant: Variant) -> None:
-    other = Variant("kinds", 2, {**variant.params, "W": [[1, -1], [0, 2], [-3, 1]], "lam": 2, "n": 2})
+    other = Variant(
+        "kinds",
+        2,
+        {**variant.params, "W": [[1, -1], [0, 2], [-3, 1]], "lam": 2, "n": 2},
+        variant.variables,
+        variant.dims,
+    )
     assert part.public_view(other)["rows"] == 3 and part.public_view(other)["cols"] == 2
     assert part.check("0 0; 0 0; -1 1", other).status == "correct"
 
@@ -89,21 +94,15 @@ def test_a_literal_grid_with_parameter_expressions(variant: Variant) -> None:
 @pytest.mark.parametrize(
     ("fields", "problems"),
     [
-        ({"answer_quantity": "linf_regularizer_gradient"}, []),
-        ({"answer_quantity": "linf_regularizer_gradient", "matrix_param": "lam"},
+        ({"target": "dR_dW"}, []),
+        ({"target": "dR_dW", "matrix_param": "lam"},
          ["matrix_param: the given matrix is not a list of lists of numbers"]),
-        ({"answer_quantity": "nope"}, ["the reference cannot be computed: unknown quantity 'nope'; known: "
-                                       "l2_regularized_step, linf_regularizer_gradient, momentum_expected_theta, "
-                                       "momentum_theta, momentum_velocity_covariance, two_layer_network"]),
-        ({"answer_quantity": "linf_regularizer_gradient", "inputs": {"W": "V"}},
-         ["the reference cannot be computed: quantity linf_regularizer_gradient needs 'W', but no variable or "
-          "dimension 'V' exists"]),
+        ({"target": "nope"}, ["the reference cannot be computed: target 'nope' is not a variable"]),
+        ({"target": "W1"}, ["the reference cannot be computed: target 'W1' depends on randomly drawn variables (W1); "
+                            "it must be computed from parameters only"]),
         ({"answer": [["lam / 0"]]},
          ["the reference cannot be computed: expression 'lam / 0' is not a finite number in this variant"]),
         ({"answer": [[0] * 21]}, ["the answer is 1 × 21; students can enter at most 20 × 20"]),
-        ({"answer_quantity": "linf_regularizer_gradient", "inputs": {"W": "fig2.mapping"}},
-         ["the reference cannot be computed: quantity linf_regularizer_gradient failed on these inputs: "
-          "bad operand type for abs(): 'dict'"]),
     ],
 )  # fmt: skip
 def test_author_problems(variant: Variant, fields: dict[str, object], problems: list[str]) -> None:
@@ -113,8 +112,8 @@ def test_author_problems(variant: Variant, fields: dict[str, object], problems: 
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({}, "give exactly one of answer_quantity, answer"),
-        ({"answer": [[1]], "answer_quantity": "linf_regularizer_gradient"}, "give exactly one of"),
+        ({}, "give exactly one of target, answer"),
+        ({"answer": [[1]], "target": "dR_dW"}, "give exactly one of"),
         ({"answer": [[1, 2], [3]]}, "rows have equal lengths"),
         ({"answer": []}, "non-empty grid"),
     ],

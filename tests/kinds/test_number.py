@@ -43,7 +43,13 @@ def part() -> NumberPart:
         ("x", "invalid", "format", f"{HELP} Names are not allowed here.\nx\n^"),
         (" 2 n_pos", "invalid", "format", f"{HELP} Names are not allowed here.\n 2 n_pos\n   ^"),
         ("(2 > 1) 10", "invalid", "format", f"{HELP} Comparisons are not allowed here.\n(2 > 1) 10\n^"),
-        ("sum(10)", "invalid", "format", "`sum` cannot be used in a number; these can: abs, ceil, exp, floor, ln, log, mod, round, sqrt.\nsum(10)\n^"),
+        (
+            "sum(10)",
+            "invalid",
+            "format",
+            "`sum` cannot be used in a number; these can: abs, ceil, exp, floor, ln, log, mod, round, "
+            "sqrt.\nsum(10)\n^",
+        ),
         ("1/0", "invalid", "evaluation", "That is not a finite number (a division by zero?)."),
         ("log(-1)", "invalid", "evaluation", "That is not a finite number (a division by zero?)."),
         ("9^9^9^9", "invalid", "evaluation", "The exponent is too large (more than 1000).\n9^9^9^9\n    ^"),
@@ -81,7 +87,7 @@ def test_reference_answer_and_public_view(part: NumberPart, variant: Variant) ->
     [
         ("n_neg / n_pos", [], []),
         ("n_neg / 0", [], ["the answer: expression 'n_neg / 0' is not a finite number in this variant"]),
-        ("lam", [{"answer": 0.501, "message": "m"}], ["mistake 0.501 equals the answer within the tolerance (0.5)"]),
+        ("lam", [{"answer": 0.501, "message": "m"}], ["mistake 0.501 equals the answer within the tolerance"]),
         (
             "lam",
             [{"answer": "lam x", "message": "m"}],

@@ -19,7 +19,7 @@ SPECS: dict[str, dict[str, Any]] = {
     "integer": {"answer": "(kernel kernel channels + 1) filters"},
     "number": {"answer": "n_neg / n_pos"},
     "shape": {"answer": ["D_a1", 1]},
-    "matrix": {"answer_quantity": "linf_regularizer_gradient", "matrix_param": "W"},
+    "matrix": {"target": "dR_dW", "matrix_param": "W"},
     "matching": {"items": [{"id": "a", "text": "a"}], "choices": [{"id": "x", "text": "X"}, {"id": "y", "text": "Y"}],
                  "answer": {"a": "y"}},
     "condition": {"fields": [{"name": "alpha"}, {"name": "beta"}], "relation": "alpha / beta = n_neg / n_pos",

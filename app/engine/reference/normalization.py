@@ -1,4 +1,4 @@
-"""Batch and layer normalisation, forward and backward (midterm problem 3c).
+"""Batch and layer normalisation, forward and backward .
 
 Both use the exam's equations: biased variance and ``sqrt(var + eps)``. They
 differ only in the axis the statistics are taken over: examples (axis 0) for
@@ -34,9 +34,7 @@ class NormCache:
     axis: int
 
 
-def _forward(
-    x: npt.ArrayLike, gamma: Scale, beta: Scale, eps: float, axis: int
-) -> tuple[FloatArray, NormCache]:
+def _forward(x: npt.ArrayLike, gamma: Scale, beta: Scale, eps: float, axis: int) -> tuple[FloatArray, NormCache]:
     """Normalise ``x`` over ``axis``, then scale by ``gamma`` and shift by ``beta``."""
     arr = np.asarray(x, dtype=np.float64)
     mu = np.mean(arr, axis=axis, keepdims=True)
@@ -64,16 +62,12 @@ def _backward(dy: npt.ArrayLike, cache: NormCache) -> tuple[FloatArray, Scale, S
     dx_hat = g * cache.gamma
     # Every x_j feeds mu and var, hence the two mean-subtracted correction terms.
     dx = cache.inv_std * (
-        dx_hat
-        - np.mean(dx_hat, axis=axis, keepdims=True)
-        - x_hat * np.mean(dx_hat * x_hat, axis=axis, keepdims=True)
+        dx_hat - np.mean(dx_hat, axis=axis, keepdims=True) - x_hat * np.mean(dx_hat * x_hat, axis=axis, keepdims=True)
     )
     return dx, _reduce_like(g * x_hat, cache.gamma), _reduce_like(g, cache.beta)
 
 
-def batchnorm_forward(
-    x: npt.ArrayLike, gamma: Scale, beta: Scale, eps: float = 1e-5
-) -> tuple[FloatArray, NormCache]:
+def batchnorm_forward(x: npt.ArrayLike, gamma: Scale, beta: Scale, eps: float = 1e-5) -> tuple[FloatArray, NormCache]:
     """Batch normalisation over the ``B`` examples on axis 0.
 
     Args:
@@ -102,9 +96,7 @@ def batchnorm_backward(dy: npt.ArrayLike, cache: NormCache) -> tuple[FloatArray,
     return _backward(dy, cache)
 
 
-def layernorm_forward(
-    x: npt.ArrayLike, gamma: Scale, beta: Scale, eps: float = 1e-5
-) -> tuple[FloatArray, NormCache]:
+def layernorm_forward(x: npt.ArrayLike, gamma: Scale, beta: Scale, eps: float = 1e-5) -> tuple[FloatArray, NormCache]:
     """Layer normalisation over the ``D`` features on the last axis.
 
     Args:

@@ -1,4 +1,4 @@
-"""Gradient-based optimisers and momentum analysis (midterm problems 4 and 5).
+"""Gradient-based optimisers and momentum analysis .
 
 Each ``*_step`` performs iteration ``t`` exactly as the exam writes it, with
 ``g_t`` the gradient at ``theta_{t-1}``. State is passed in and returned, so
@@ -219,9 +219,7 @@ def run_optimizer(name: str, grad_fn: GradFn, theta0: FloatArray, steps: int, **
     return np.stack(rows)
 
 
-def momentum_unrolled(
-    theta0: FloatArray, grads: list[FloatArray], epsilon: float, alpha: float
-) -> FloatArray:
+def momentum_unrolled(theta0: FloatArray, grads: list[FloatArray], epsilon: float, alpha: float) -> FloatArray:
     """``theta_t`` after momentum steps with gradients ``g_1..g_t`` from ``v_0 = 0`` (problem 4c.i).
 
     Args:

@@ -1,4 +1,4 @@
-"""Weight penalties and their (sub)gradients (midterm problems 2c, 2d and 3b).
+"""Weight penalties and their (sub)gradients .
 
 Kinks follow the exam's convention ``d|w|/dw = sign(w)`` with ``sign(0) = 0``.
 """
@@ -117,9 +117,7 @@ def linf_regularizer_grad(Ws: list[FloatArray], lam: float, i: int) -> FloatArra
     return lam / len(Ws) * linf_norm_grad(Ws[i])
 
 
-def l2_regularized_sgd_step(
-    W: FloatArray, dJ_dW: FloatArray, epsilon: float, strength: float = 1.0
-) -> FloatArray:
+def l2_regularized_sgd_step(W: FloatArray, dJ_dW: FloatArray, epsilon: float, strength: float = 1.0) -> FloatArray:
     """One vanilla gradient-descent step on ``J + strength * ||W||_2^2`` (problem 2c).
 
     Args:

@@ -1,0 +1,62 @@
+"""Cross-check every gradient the engine computes against central finite differences of its loss.
+
+`quizzes validate` runs this on every validated seed: reverse mode and finite differences agree unless a sample
+sits on a kink (a ReLU input at 0, an argmax tie), and then the variable and the seed are named so the author can
+see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from app.engine.errors import AuthorError
+from app.engine.graph import VariableGraph
+from app.engine.variables import sample_trials, stable_seed
+from app.kinds import Variant
+from app.kinds._common import question_variables
+
+STEP = 1e-6
+TRIALS = 2
+RTOL, ATOL = 1e-4, 1e-6
+
+
+def gradient_failures(variant: Variant) -> Iterator[str]:
+    """One message per `grad` variable that disagrees with finite differences in this variant."""
+    variables = question_variables(variant)
+    grads = {name: spec.grad for name, spec in variables.items() if spec.grad is not None}
+    if not grads:
+        return
+    try:
+        graph = VariableGraph(variables, variant.dims)
+        trials = sample_trials(variables, variant.dims, TRIALS, stable_seed(variant.key, "gradcheck"),
+                               derive=graph.evaluate)  # fmt: skip
+    except AuthorError as error:
+        yield str(error)
+        return
+    for name, grad in grads.items():
+        for trial in trials:
+            numeric = _numeric_gradient(graph, grad.of, grad.wrt, trial.env, trial.dims)
+            analytic = np.asarray(trial.env[name], dtype=float)
+            if not np.allclose(analytic, numeric, rtol=RTOL, atol=ATOL * max(1.0, float(np.max(np.abs(numeric))))):
+                yield (
+                    f"variable {name} (∂{grad.of}/∂{grad.wrt}) disagrees with central finite differences "
+                    f"(largest difference {float(np.max(np.abs(analytic - numeric))):.3g}); a sample may sit on a kink"
+                )
+                break
+
+
+def _numeric_gradient(graph: VariableGraph, of: str, wrt: str, env: dict[str, Any], sizes: dict[str, int]) -> Any:
+    base = np.array(env[wrt], dtype=float, ndmin=2)
+    grad = np.zeros_like(base)
+    for index in np.ndindex(base.shape):
+        losses = []
+        for step in (STEP, -STEP):
+            moved = base.copy()
+            moved[index] += step
+            value = moved if isinstance(env[wrt], np.ndarray) else float(moved[0, 0])
+            losses.append(float(graph.value_with(of, env, {wrt: value}, sizes)))
+        grad[index] = (losses[0] - losses[1]) / (2 * STEP)
+    return grad if isinstance(env[wrt], np.ndarray) else grad[0, 0]

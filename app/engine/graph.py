@@ -1,0 +1,391 @@
+"""The graph of a question's derived variables: compiled once (parsed, ordered, shapes inferred), then evaluated
+on every trial.
+
+A derived variable is an expression over other variables (`z1 = W1 x + b1`), a gradient the engine computes by
+reverse mode over that graph (`grad: {of: L, wrt: W1}`), the result of a recurrence (an optimizer's iterations),
+or an exact moment of a variable that is affine in random inputs (E[θ_t], E[v_t v_tᵀ]). The truth behind a
+question is thereby declared by its author and computed here, never typed in as an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from app.engine.autodiff import backpropagate
+from app.engine.errors import AuthorError, StudentError
+from app.engine.evaluate import Value, as_value, evaluate
+from app.engine.names import resolve
+from app.engine.parse import parse
+from app.engine.scope import Scope, Shape, Symbol, describe_shape, normalize_shape
+from app.engine.shapes import infer_shape
+from app.engine.syntax import Index, Name, Node
+from app.engine.variables import MomentSpec, VariableSpec, concrete_shape
+
+MAX_STEPS = 1000
+
+
+@dataclass
+class _Derived:
+    """One derived variable, compiled: its kind, parsed expressions and the variables it reads."""
+
+    name: str
+    spec: VariableSpec
+    kind: str
+    deps: set[str] = field(default_factory=set)
+    nodes: dict[str, Node] = field(default_factory=dict)  # role → tree ("expr", "steps", "init:v", ...)
+    state_shapes: dict[str, Shape] = field(default_factory=dict)  # a recurrence's states
+
+
+class VariableGraph:
+    """Compiled variables of one question. `symbols` gives every variable's (inferred) shape."""
+
+    def __init__(self, variables: Mapping[str, VariableSpec], dims: Mapping[str, tuple[int, int]] = ()) -> None:
+        self.variables = dict(variables)
+        self.symbols: dict[str, Symbol] = {
+            name: spec.symbol(name) for name, spec in self.variables.items() if not spec.derived
+        }
+        self.derived = {name: _compile(name, spec, self) for name, spec in self.variables.items() if spec.derived}
+        self.order = self._topological_order()
+        for name in self.order:
+            self.symbols[name] = self.variables[name].symbol(name, self._infer(self.derived[name]))
+
+    # -- compiling ------------------------------------------------------------------------------------------------
+    def scope(self, extra: Mapping[str, Symbol] = ()) -> Scope:
+        """Every name, with the shapes known so far (derived shapes are placeholders until inferred)."""
+        symbols = {n: Symbol(n, (), "value") for n in self.variables}
+        symbols.update(self.symbols)
+        symbols.update(dict(extra))
+        return Scope(symbols)
+
+    def read(self, text: str, where: tuple[str, ...], bound: Mapping[str, Symbol] = ()) -> Node:
+        scope = self.scope(bound)
+        try:
+            return resolve(parse(text, scope.symbols.keys()), scope, frozenset(bound))
+        except StudentError as error:
+            raise AuthorError(f"`{text}` cannot be read: {error.message}", where) from None
+
+    def _topological_order(self) -> list[str]:
+        order: list[str] = []
+        state: dict[str, str] = {}
+
+        def visit(name: str, path: list[str]) -> None:
+            if state.get(name) == "done" or name not in self.derived:
+                return
+            if state.get(name) == "open":
+                cycle = " → ".join([*path[path.index(name) :], name])
+                raise AuthorError(f"variables depend on each other in a cycle: {cycle}", ("variables", name))
+            state[name] = "open"
+            for dep in sorted(self.derived[name].deps):
+                if dep not in self.variables:
+                    raise AuthorError(f"{name} uses {dep!r}, which is not a variable", ("variables", name))
+                visit(dep, [*path, name])
+            state[name] = "done"
+            order.append(name)
+
+        for name in self.derived:
+            visit(name, [])
+        return order
+
+    def _infer(self, d: _Derived) -> Shape:
+        where = ("variables", d.name)
+        try:
+            shape = _SHAPES[d.kind](self, d)
+        except StudentError as error:
+            raise AuthorError(f"{d.name}: {error.message}", where) from None
+        declared = d.spec.shape
+        if declared is not None:
+            want = normalize_shape(() if declared == "scalar" else tuple(declared))
+            if want != normalize_shape(shape):
+                raise AuthorError(
+                    f"{d.name} is declared {describe_shape(want)} but its definition gives {describe_shape(shape)}",
+                    (*where, "shape"),
+                )
+        return shape
+
+    def ancestors(self, name: str) -> list[str]:
+        """The derived variables `name` depends on (itself included), in evaluation order."""
+        needed, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            if current in self.derived and current not in needed:
+                needed.add(current)
+                stack.extend(self.derived[current].deps)
+        return [n for n in self.order if n in needed]
+
+    def reads(self, name: str) -> set[str]:
+        """Every variable, sampled or derived, that `name`'s value depends on."""
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            for dep in self.derived[current].deps if current in self.derived else ():
+                if dep not in seen:
+                    seen.add(dep)
+                    stack.append(dep)
+        return seen
+
+    # -- evaluating -----------------------------------------------------------------------------------------------
+    def evaluate(self, env: dict[str, Any], sizes: Mapping[str, int], only: str | None = None) -> dict[str, Any]:
+        """`env` (sampled values) with every derived variable added (or only those `only` needs)."""
+        env = dict(env)
+        with np.errstate(all="ignore"):
+            for name in self.order if only is None else self.ancestors(only):
+                env[name] = self.value(name, env, sizes)
+        return env
+
+    def value_with(self, name: str, env: dict[str, Any], overrides: Mapping[str, Value],
+                   sizes: Mapping[str, int]) -> Value:  # fmt: skip
+        """`name` recomputed with some variables (sampled or derived) set to other values."""
+        local = {**env, **overrides}
+        with np.errstate(all="ignore"):
+            for other in self.ancestors(name):
+                if other not in overrides:
+                    local[other] = self.value(other, local, sizes)
+        return local[name]
+
+    def value(self, name: str, env: dict[str, Any], sizes: Mapping[str, int]) -> Value:
+        d = self.derived[name]
+        try:
+            value = _VALUES[d.kind](self, d, env, sizes)
+        except StudentError as error:
+            raise AuthorError(f"{name} cannot be computed: {error.message}", ("variables", name)) from None
+        return _fit(value, concrete_shape(self.symbols[name].shape, sizes))
+
+    def gradient(self, of: str, wrt: str, env: dict[str, Any]) -> Value:
+        """∂of/∂wrt by reverse mode: each derived variable passes its adjoint on to what it reads."""
+        adjoint: dict[str, Value] = {of: 1.0}
+        for name in reversed(self.ancestors(of)):
+            if name == wrt:
+                break
+            if name not in adjoint:
+                continue
+            d = self.derived[name]
+            if d.kind != "expr":
+                raise AuthorError(f"cannot differentiate through {name} (only `expr` variables can be)")
+            for dep, grad in backpropagate(d.nodes["expr"], env, adjoint.pop(name)).items():
+                if dep in self.variables:
+                    adjoint[dep] = adjoint.get(dep, 0.0) + grad
+        grad = adjoint.get(wrt, 0.0)
+        like = env[wrt]
+        return np.zeros(like.shape) + grad if isinstance(like, np.ndarray) else float(np.sum(grad))
+
+
+def _compile(name: str, spec: VariableSpec, graph: VariableGraph) -> _Derived:
+    where = ("variables", name)
+    if spec.expr is not None:
+        node = graph.read(spec.expr, (*where, "expr"))
+        return _Derived(name, spec, "expr", _names(node), {"expr": node})
+    if spec.grad is not None:
+        return _Derived(name, spec, "grad", {spec.grad.of, spec.grad.wrt})
+    if spec.recurrence is not None:
+        return _compile_recurrence(name, spec, graph)
+    moment = spec.expectation or spec.second_moment
+    assert moment is not None
+    kind = "expectation" if spec.expectation is not None else "second_moment"
+    d = _Derived(name, spec, kind, {moment.of, *moment.random})
+    for source, random in moment.random.items():
+        bound = {"I": Symbol("I", (), "identity")}
+        d.nodes[f"mean:{source}"] = graph.read(random.mean, (*where, kind, "random", source, "mean"))
+        if random.covariance is not None:
+            cov = graph.read(random.covariance, (*where, kind, "random", source, "covariance"), bound)
+            d.nodes[f"cov:{source}"] = cov
+        d.deps |= _names(d.nodes[f"mean:{source}"]) | (_names(d.nodes.get(f"cov:{source}")) - set(bound))
+    return d
+
+
+def _compile_recurrence(name: str, spec: VariableSpec, graph: VariableGraph) -> _Derived:
+    rec = spec.recurrence
+    assert rec is not None
+    where = ("variables", name, "recurrence")
+    bound = {state: Symbol(state) for state in rec.state} | {rec.index: Symbol(rec.index)}
+    d = _Derived(name, spec, "recurrence")
+    d.nodes["steps"] = graph.read(rec.steps, (*where, "steps"))
+    for state, rule in rec.state.items():
+        d.nodes[f"init:{state}"] = graph.read(rule.init, (*where, "state", state, "init"))
+        d.nodes[f"update:{state}"] = graph.read(rule.update, (*where, "state", state, "update"), bound)
+    d.nodes["result"] = graph.read(rec.result, (*where, "result"), bound)
+    d.deps = set().union(*(_names(node) for node in d.nodes.values())) - set(bound)
+    return d
+
+
+def _names(node: Node | None) -> set[str]:
+    if node is None:
+        return set()
+    return {n.name for n in node.walk() if isinstance(n, Name)} | {
+        n.family for n in node.walk() if isinstance(n, Index)
+    }
+
+
+def _fit(value: Value, shape: tuple[int, ...]) -> Value:
+    """A value in the one representation the engine uses for its shape (a zero state broadcast, 1×1 a float)."""
+    if shape and not isinstance(value, np.ndarray):
+        value = np.full(shape, float(value))
+    return as_value(value)
+
+
+# -- shapes of each kind -----------------------------------------------------------------------------------------
+def _expr_shape(graph: VariableGraph, d: _Derived) -> Shape:
+    return infer_shape(d.nodes["expr"], graph.scope(), graph.variables[d.name].expr or "")
+
+
+def _grad_shape(graph: VariableGraph, d: _Derived) -> Shape:
+    grad = d.spec.grad
+    assert grad is not None
+    where = ("variables", d.name, "grad")
+    for role, target in (("of", grad.of), ("wrt", grad.wrt)):
+        if target not in graph.variables:
+            raise AuthorError(f"{d.name}: {role} {target!r} is not a variable", (*where, role))
+    if graph.symbols[grad.of].shape:
+        raise AuthorError(f"{d.name}: {grad.of} must be a scalar (a loss) to take its gradient", (*where, "of"))
+    if grad.wrt not in graph.reads(grad.of):
+        raise AuthorError(f"{d.name}: {grad.of} does not depend on {grad.wrt}", (*where, "wrt"))
+    return graph.symbols[grad.wrt].shape
+
+
+def _recurrence_shape(graph: VariableGraph, d: _Derived) -> Shape:
+    rec = d.spec.recurrence
+    assert rec is not None
+    scope = graph.scope()
+    if infer_shape(d.nodes["steps"], scope):
+        raise AuthorError(f"{d.name}: the number of steps must be a scalar", ("variables", d.name, "recurrence"))
+    states = {s: Symbol(s, infer_shape(d.nodes[f"init:{s}"], scope)) for s in rec.state}
+    for _ in range(len(states) + 1):  # a zero initial state takes the shape its update gives it
+        bound = {**states, rec.index: Symbol(rec.index)}
+        changed = False
+        for s in rec.state:
+            shape = infer_shape(d.nodes[f"update:{s}"], graph.scope(bound), rec.state[s].update, frozenset())
+            if shape != states[s].shape:
+                if states[s].shape:
+                    raise AuthorError(
+                        f"{d.name}: state {s} starts {describe_shape(states[s].shape)} but its update gives "
+                        f"{describe_shape(shape)}",
+                        ("variables", d.name, "recurrence", "state", s),
+                    )
+                states[s], changed = Symbol(s, shape), True
+        if not changed:
+            break
+    d.state_shapes = {s: symbol.shape for s, symbol in states.items()}
+    return infer_shape(d.nodes["result"], graph.scope({**states, rec.index: Symbol(rec.index)}))
+
+
+def _moment_shape(graph: VariableGraph, d: _Derived) -> Shape:
+    moment = d.spec.expectation or d.spec.second_moment
+    assert moment is not None
+    if moment.of not in graph.variables:
+        raise AuthorError(f"{d.name}: {moment.of!r} is not a variable", ("variables", d.name, d.kind, "of"))
+    shape = graph.symbols[moment.of].shape
+    if d.kind == "expectation":
+        return shape
+    if shape and shape[1] != 1:
+        raise AuthorError(f"{d.name}: the second moment needs a column vector", ("variables", d.name, d.kind, "of"))
+    return normalize_shape((shape[0], shape[0])) if shape else ()
+
+
+_SHAPES = {"expr": _expr_shape, "grad": _grad_shape, "recurrence": _recurrence_shape,
+           "expectation": _moment_shape, "second_moment": _moment_shape}  # fmt: skip
+
+
+# -- values of each kind -----------------------------------------------------------------------------------------
+def _expr_value(graph: VariableGraph, d: _Derived, env: dict[str, Any], sizes: Mapping[str, int]) -> Value:
+    return evaluate(d.nodes["expr"], env)
+
+
+def _grad_value(graph: VariableGraph, d: _Derived, env: dict[str, Any], sizes: Mapping[str, int]) -> Value:
+    assert d.spec.grad is not None
+    return graph.gradient(d.spec.grad.of, d.spec.grad.wrt, env)
+
+
+def _recurrence_value(graph: VariableGraph, d: _Derived, env: dict[str, Any], sizes: Mapping[str, int]) -> Value:
+    rec = d.spec.recurrence
+    assert rec is not None
+    steps = evaluate(d.nodes["steps"], env)
+    if not isinstance(steps, float) or steps != round(steps) or not 0 <= steps <= MAX_STEPS:
+        raise AuthorError(f"{d.name}: the number of steps must be a whole number from 0 to {MAX_STEPS}")
+    shapes = d.state_shapes
+    local = dict(env)
+    for s in rec.state:
+        local[s] = _fit(evaluate(d.nodes[f"init:{s}"], env), concrete_shape(shapes[s], sizes))
+    for k in range(1, round(steps) + 1):
+        local[rec.index] = float(k)
+        for s in rec.state:
+            local[s] = _fit(evaluate(d.nodes[f"update:{s}"], local), concrete_shape(shapes[s], sizes))
+    local[rec.index] = steps
+    return evaluate(d.nodes["result"], local)
+
+
+class _ConstantFamily:
+    """Every member of a family at one value (its mean), recording which members were read."""
+
+    def __init__(self, value: Value, changed: Mapping[int, Value] = ()) -> None:
+        self.value, self.changed, self.read = value, dict(changed), set()
+
+    def __getitem__(self, k: int) -> Value:
+        self.read.add(k)
+        return self.changed.get(k, self.value)
+
+
+def _moment_value(graph: VariableGraph, d: _Derived, env: dict[str, Any], sizes: Mapping[str, int]) -> Value:
+    """E[f] = f(means) and E[f fᵀ] = f(μ) f(μ)ᵀ + Σ_i J_i Σ_i J_iᵀ, exact when f is affine in the inputs."""
+    moment = d.spec.expectation or d.spec.second_moment
+    assert moment is not None
+    means = {source: _input_mean(graph, d, source, env, sizes) for source in moment.random}
+    center = _moment_of(graph, moment, env, means, sizes)
+    if d.kind == "expectation":
+        return center
+    c = np.asarray(center, dtype=float).reshape(-1, 1)
+    total = c @ c.T
+    for source, random in moment.random.items():
+        if random.covariance is None:
+            continue
+        for jacobian in _jacobians(graph, moment, env, means, sizes, source, c):
+            cov = _covariance(d, source, env, jacobian.shape[1])
+            total = total + jacobian @ cov @ jacobian.T
+    return total
+
+
+def _input_mean(graph: VariableGraph, d: _Derived, source: str, env: dict[str, Any], sizes: Mapping[str, int]) -> Any:
+    spec = graph.variables[source]
+    shape = concrete_shape(spec.dims, sizes)
+    mean = _fit(evaluate(d.nodes[f"mean:{source}"], env), shape)
+    return _ConstantFamily(mean) if spec.family else mean
+
+
+def _moment_of(graph: VariableGraph, moment: MomentSpec, env: dict[str, Any], inputs: Mapping[str, Any],
+               sizes: Mapping[str, int]) -> Value:  # fmt: skip
+    fresh = {n: v for n, v in env.items() if n not in graph.derived}
+    fresh.update(inputs)
+    return graph.evaluate(fresh, sizes, only=moment.of)[moment.of]
+
+
+def _jacobians(graph: VariableGraph, moment: MomentSpec, env: dict[str, Any], means: dict[str, Any],
+               sizes: Mapping[str, int], source: str, center: np.ndarray) -> list[np.ndarray]:  # fmt: skip
+    """∂of/∂(one member of the input) for each member `of` reads: columns from unit changes (f is affine)."""
+    mean = means[source]
+    members = sorted(mean.read) if isinstance(mean, _ConstantFamily) else [0]
+    base = mean.value if isinstance(mean, _ConstantFamily) else mean
+    size = int(np.size(base))
+    out = []
+    for member in members:
+        columns = []
+        for j in range(size):
+            step = np.array(base, dtype=float).reshape(-1)
+            step[j] += 1.0
+            changed = as_value(step.reshape(np.shape(base) or (1, 1)))
+            inputs = dict(means)
+            inputs[source] = _ConstantFamily(base, {member: changed}) if isinstance(mean, _ConstantFamily) else changed
+            value = np.asarray(_moment_of(graph, moment, env, inputs, sizes), dtype=float).reshape(-1, 1)
+            columns.append(value - center)
+        out.append(np.hstack(columns))
+    return out
+
+
+def _covariance(d: _Derived, source: str, env: dict[str, Any], size: int) -> np.ndarray:
+    cov = evaluate(d.nodes[f"cov:{source}"], {**env, "I": np.eye(size) if size > 1 else 1.0})
+    return np.broadcast_to(np.asarray(cov, dtype=float), (size, size)) * (np.eye(size) if np.ndim(cov) == 0 else 1)
+
+
+_VALUES = {"expr": _expr_value, "grad": _grad_value, "recurrence": _recurrence_value,
+           "expectation": _moment_value, "second_moment": _moment_value}  # fmt: skip

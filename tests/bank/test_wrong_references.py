@@ -3,6 +3,7 @@ pass declared in the YAML, and the failure names the file, the part, the target 
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from app.bank.validate import validate_path
 
 SET = "dl-practice"
 SEEDS = 3
+SEEDS_NAMED = re.compile(r"\(seeds? \d+(, \d+)*\)")  # validate lists the seeds where it fails
 
 # (problem file, part id, its target variable, a wrong but plausible model answer)
 WRONG_ANSWERS = [
@@ -79,7 +81,12 @@ def test_a_wrong_model_answer_is_caught(one_problem, file: str, part_id: str, ta
     report = validate_path(path.parent, seeds=SEEDS)
     assert not report.ok
     naming = [
-        line for line in report.failures if str(path) in line and part_id in line and target in line and "seed" in line
+        line
+        for line in report.failures
+        if line.startswith(f"{path}: ")
+        and f"part {part_id} (" in line
+        and f"the answer '{wrong}' disagrees with the engine's value of `{target}`" in line
+        and SEEDS_NAMED.search(line)
     ]
     assert naming, "no failure names the file, the part, the target and a seed:\n" + "\n".join(report.failures)
-    assert all(part_id in line for line in report.failures), "only the edited part may fail"
+    assert all(f"part {part_id} (" in line for line in report.failures), "only the edited part may fail"

@@ -14,6 +14,7 @@ from pydantic_core import PydanticUndefined
 
 from app.bank.models import Figure, Parameter, ProblemSpec
 from app.cli import main
+from app.engine.functions import FUNCTIONS
 from app.engine.variables import GradSpec, MomentSpec, RandomInput, RecurrenceSpec, StateSpec, VariableSpec
 from app.kinds import PART_KINDS, PartBase
 from app.kinds._common import Choice
@@ -148,6 +149,12 @@ def test_every_property_of_the_json_schema_is_in_the_reference(doc: str) -> None
     assert not missing, f"docs/authoring.md's reference does not mention {missing}"
 
 
+def test_every_function_of_the_answer_language_is_in_the_reference(doc: str) -> None:
+    section = reference(doc).split("\n### Functions of the answer language\n", 1)[1].split("\n### ", 1)[0]
+    missing = sorted(name for name in FUNCTIONS if f"`{name}(" not in section)
+    assert not missing, f"docs/authoring.md's function table does not mention {missing}"
+
+
 def test_every_model_of_the_schema_has_a_complete_field_table(doc: str) -> None:
     schema = ProblemSpec.model_json_schema()
     assert set(schema["$defs"]) | {"ProblemSpec"} <= set(MODELS) | {"PartBase"}, "a new model: add it to MODELS"
@@ -202,3 +209,21 @@ def test_the_quoted_validator_output_is_what_the_validator_prints(
     ]
     assert quoted_lines, f"the doc quotes no line with {quoted!r}"
     assert [line for line in quoted_lines if line not in printed] == []
+
+
+def test_the_backprop_tutorial_quotes_what_the_validator_prints(
+    doc: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tutorial breaks its model answer on purpose; the lines it quotes are the validator's own."""
+    old, new = '    answer: "(s - y) * v * a * (1 - a)"', '    answer: "(s - y) * v * a"'
+    text = tutorial_yaml(doc, BACKPROP_FILE)
+    assert text.count(old) == 1
+    path = tmp_path / "problems" / BACKPROP_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr()
+    printed = [line.replace(str(path), "problems/demo/sigmoid-layer.yaml") for line in (out.err + out.out).splitlines()]
+    quoted = [line for line in doc.splitlines() if line.startswith("problems/demo/sigmoid-layer.yaml")]
+    assert len(quoted) == 2
+    assert [line for line in quoted if line not in printed] == []

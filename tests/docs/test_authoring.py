@@ -224,6 +224,8 @@ def test_the_backprop_tutorial_quotes_what_the_validator_prints(
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr()
     printed = [line.replace(str(path), "problems/demo/sigmoid-layer.yaml") for line in (out.err + out.out).splitlines()]
-    quoted = [line for line in doc.splitlines() if line.startswith("problems/demo/sigmoid-layer.yaml")]
+    command = "$ quizzes validate problems/demo/sigmoid-layer.yaml\n"
+    assert doc.count(command) == 1
+    quoted = doc.split(command, 1)[1].split("\n```", 1)[0].splitlines()
     assert len(quoted) == 2
     assert [line for line in quoted if line not in printed] == []

@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from app.bank.models import Figure, Parameter, ProblemSpec
+from app.bank.models import Figure, Parameter, ProblemSpec, SetSpec
 from app.cli import main
 from app.engine.functions import FUNCTIONS
 from app.engine.variables import GradSpec, MomentSpec, RandomInput, RecurrenceSpec, StateSpec, VariableSpec
@@ -33,6 +33,7 @@ BACKPROP_FILE = Path("demo") / "sigmoid-layer.yaml"  # the tutorial "A backprop 
 # Every model of the problem format, by the name the JSON Schema gives it; part kinds document only their own fields.
 MODELS: dict[str, type[BaseModel]] = {
     "ProblemSpec": ProblemSpec,
+    "SetSpec": SetSpec,  # `_set.yaml`, beside the problems
     "Parameter": Parameter,
     "Figure": Figure,
     "VariableSpec": VariableSpec,

@@ -13,9 +13,12 @@ from app.api import problems
 from app.api.errors import install_error_handlers
 from app.bank.store import BankStore
 from app.checking import Checker
+from app.limits import BodyLimitMiddleware
 from app.settings import Settings, get_settings, signing_key
 from app.storage.db import make_engine, migrate, session_factory
 from app.web import instructor, pages
+from app.web.csrf import CrossSiteMiddleware, form_token
+from app.web.headers import FrameAncestors, SecurityHeadersMiddleware
 from app.web.identity import LearnerCookieMiddleware, Signer
 
 
@@ -47,8 +50,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.checker = Checker(settings)
     app.state.session_factory = session_factory(engine)
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
+    app.state.templates.env.globals["form_token"] = form_token
     app.state.signer = Signer(signing_key(settings))
     app.add_middleware(LearnerCookieMiddleware, signer=app.state.signer, secure=settings.secure_cookies)
+    app.add_middleware(CrossSiteMiddleware)
+    ancestors = FrameAncestors(app.state.session_factory, settings.frame_ancestors)
+    app.add_middleware(SecurityHeadersMiddleware, ancestors=ancestors)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)  # outermost: before any work
     install_error_handlers(app)
     app.include_router(problems.router)
     app.include_router(pages.router)

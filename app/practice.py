@@ -16,7 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from app.bank.models import ProblemSpec
 from app.checking import Checker
 from app.engine.verdict import Status, Verdict
-from app.kinds import Answer
+from app.kinds import Answer, PartSpec
+from app.limits import bound_answers
 from app.storage.api_keys import attempts_by_key
 from app.storage.models import Attempt
 from app.storage.repository import PartSummary, Repository
@@ -48,10 +49,25 @@ def stored_verdict(attempt: Attempt) -> Verdict:
     )  # fmt: skip
 
 
-def attempts_left(max_attempts: int | None, summary: PartSummary | None) -> int | None:
-    if max_attempts is None:
+def counts_attempts(part: PartSpec) -> bool:
+    """Whether a part limits attempts or gates its solution: answers to it are checked only where they count."""
+    return part.max_attempts is not None or part.solution_after is not None
+
+
+def attempts_left(part: PartSpec, summary: PartSummary | None) -> int | None:
+    """Counted attempts left on a part, None when unlimited. `summary` counts every variant (`attempt_budgets`):
+    a new variant gives no attempts back, and once the solution has been shown, answers would only copy it."""
+    if part.max_attempts is None:
         return None
-    return max(0, max_attempts - (summary.attempts_used if summary else 0))
+    used = summary.attempts_used if summary else 0
+    if part.solution_after and used >= part.solution_after and not (summary and summary.solved):
+        return 0
+    return max(0, part.max_attempts - used)
+
+
+def attempt_budgets(repo: Repository, learner_id: str, problem_id: str) -> dict[str, PartSummary]:
+    """What `attempts_left` needs: each part's attempts over every variant of the problem."""
+    return repo.part_summaries(learner_id, problem_id)
 
 
 def is_blank(answer: Answer) -> bool:
@@ -104,6 +120,7 @@ class Practice:
         finds the attempts already stored under the key and returns their verdicts, at their variant, without
         checking or counting again, and two identical submissions at once store one attempt per part.
         """
+        bound_answers(answers, len(problem.parts))  # before anything is checked or stored
         await run_in_threadpool(self.repo.get_or_create_learner, learner_id)
         keys = {pid: part_key(idempotency_key, pid) for pid in answers} if idempotency_key else {}
         earlier = await run_in_threadpool(attempts_by_key, self.repo.session, learner_id, keys.values()) if keys else {}
@@ -111,7 +128,7 @@ class Practice:
             seed = next(iter(earlier.values())).seed
         elif seed is None:
             seed = await run_in_threadpool(self.repo.seed_for, learner_id, problem.id)
-        summaries = await run_in_threadpool(self.repo.part_summaries, learner_id, problem.id, seed)
+        budgets = await run_in_threadpool(attempt_budgets, self.repo, learner_id, problem.id)
         await run_in_threadpool(self.repo.release)
         verdicts: dict[str, Verdict] = {}
         to_check: dict[str, Answer] = {}
@@ -119,7 +136,7 @@ class Practice:
             if part_id in keys and (done := earlier.get(keys[part_id])) is not None:
                 verdicts[part_id] = stored_verdict(done)
                 continue
-            left = attempts_left(problem.part(part_id).max_attempts, summaries.get(part_id))
+            left = attempts_left(problem.part(part_id), budgets.get(part_id))
             if left == 0:
                 verdicts[part_id] = Verdict.invalid("You have used every attempt for this part.", "no_attempts")
             elif not is_blank(answer):

@@ -59,6 +59,7 @@ def install_error_handlers(app: FastAPI) -> None:
             405: "Method Not Allowed",
             401: "Unauthorized",
             403: "Forbidden",
+            413: "Content Too Large",
         }.get(exc.status_code, "Error")
         return problem_response(request, exc.status_code, title, str(exc.detail), headers=exc.headers)
 

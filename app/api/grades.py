@@ -90,9 +90,10 @@ def wants_csv(accept: str) -> bool:
 
 
 def spreadsheet_text(value: str | None) -> str:
-    """A text cell that a spreadsheet shows as text, never runs as a formula."""
+    """A text cell that a spreadsheet shows as text, never runs as a formula (spreadsheets skip leading spaces, so
+    `' =1+1'` is a formula too)."""
     text = value or ""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.lstrip(" \t\r\n\f\v\u00a0").startswith(FORMULA_START) else text
 
 
 def spreadsheet_number(value: float) -> str:

@@ -37,7 +37,7 @@ class PartOut(BaseModel):
     kind: str
     points: float
     prompt: str = Field(description="Markdown with the variant's parameters filled in.")
-    max_attempts: int | None = Field(description="Counted attempts allowed per variant; null: unlimited.")
+    max_attempts: int | None = Field(description="Counted attempts allowed, over every variant; null: unlimited.")
     hints: int = Field(description="How many hints the part has (the pages reveal them one at a time).")
     public_view: dict[str, Any] = Field(
         description="What the input needs, by kind: `names` (with shapes) an expression may use, `options`, "

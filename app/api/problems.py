@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException
 
-from app.api.auth import OPEN, OPTIONAL_KEY, allow_anonymous, problem_doc
+from app.api.auth import OPEN, OPTIONAL_KEY, PROBLEM_TYPE, AuthDep, allow_anonymous, problem_doc
 from app.api.deps import BankDep, CheckerDep, ProblemDep
+from app.api.errors import ApiError
 from app.api.schemas import (
     CheckRequest,
     CheckResponse,
@@ -15,11 +16,19 @@ from app.api.schemas import (
     ProblemSummary,
 )
 from app.bank.grading import total_score
+from app.limits import bound_answers
+from app.practice import counts_attempts
+from app.throttle import throttle_anonymous
 
 # Open to the students' browsers; a key sent along must be valid (and hold `check` to check or preview).
 router = APIRouter(prefix="/api/v1", tags=["problems"], responses=OPEN, dependencies=[Depends(allow_anonymous())])
-CHECK_SCOPE = [Depends(allow_anonymous("check"))]
-CHECK_ERRORS = {403: problem_doc("The key sent lacks the scope `check`."), 404: problem_doc("No such problem or part.")}
+CHECK_SCOPE = [Depends(allow_anonymous("check")), Depends(throttle_anonymous)]
+CHECK_ERRORS = {
+    401: problem_doc("A part counts attempts or gates its solution: checking it needs a key with `check`."),
+    403: problem_doc("The key sent lacks the scope `check`."),
+    404: problem_doc("No such problem or part."),
+    429: problem_doc("The key's, this browser's or this address's rate limit is reached."),
+}
 
 
 def summary(problem) -> ProblemSummary:  # type: ignore[no-untyped-def]
@@ -34,15 +43,33 @@ def list_problems(bank: BankDep) -> list[ProblemSummary]:
 
 
 @router.post(
-    "/problems/{problem_id}/check", response_model=CheckResponse, dependencies=CHECK_SCOPE, responses=CHECK_ERRORS,
+    "/problems/{problem_id}/check",
+    response_model=CheckResponse,
+    dependencies=CHECK_SCOPE,
+    responses=CHECK_ERRORS,
     openapi_extra=OPTIONAL_KEY,
 )
-async def check_answers(problem: ProblemDep, body: CheckRequest, checker: CheckerDep) -> CheckResponse:
-    """Grade answers without recording them: per part correct / incorrect / invalid, with feedback."""
+async def check_answers(
+    problem: ProblemDep, body: CheckRequest, checker: CheckerDep, principal: AuthDep
+) -> CheckResponse:
+    """Grade answers without recording them: per part correct / incorrect / invalid, with feedback.
+
+    Parts that count attempts or gate their solution are checked on the problem page, where attempts count;
+    here only with an API key that has the scope `check` (anonymous checks would find their answers for free).
+    """
     known = {part.id for part in problem.parts}
     unknown = sorted(set(body.answers) - known)
     if unknown:
         raise HTTPException(422, f"Unknown part id(s) {unknown}; this problem has {sorted(known)}.")
+    bound_answers(body.answers, len(known))
+    guarded = [problem.part(pid).label for pid in body.answers if counts_attempts(problem.part(pid))]
+    if guarded and principal is None:
+        raise ApiError(
+            401, PROBLEM_TYPE + "check-needs-key", "Unauthorized",
+            f"Part(s) {', '.join(guarded)} count attempts: answer them on the problem page, or check them with "
+            "an API key that has the scope `check`.",
+            {"WWW-Authenticate": 'Bearer realm="quizzes"'},
+        )  # fmt: skip
     verdicts = await checker.check(problem, body.answers, body.seed)
     max_score = sum(problem.part(pid).points for pid in verdicts)
     return CheckResponse(
@@ -55,7 +82,10 @@ async def check_answers(problem: ProblemDep, body: CheckRequest, checker: Checke
 
 
 @router.post(
-    "/preview", response_model=PreviewResponse, dependencies=CHECK_SCOPE, responses=CHECK_ERRORS,
+    "/preview",
+    response_model=PreviewResponse,
+    dependencies=CHECK_SCOPE,
+    responses=CHECK_ERRORS,
     openapi_extra=OPTIONAL_KEY,
 )
 async def preview_expression(body: PreviewRequest, bank: BankDep, checker: CheckerDep) -> PreviewResponse:

@@ -29,7 +29,7 @@ from app.api.errors import ApiError
 from app.api.learners import LEARNER_ID, RepoDep
 from app.bank.grading import total_score
 from app.engine.verdict import Verdict
-from app.practice import Practice, attempts_left
+from app.practice import Practice, attempt_budgets, attempts_left
 from app.storage.api_keys import IDEMPOTENCY_KEY_LENGTH, claim_request, finish_request
 from app.storage.repository import MAX_SEED
 
@@ -51,7 +51,7 @@ class SubmissionRequest(BaseModel):
 
 
 class PartResult(Verdict):
-    attempts_left: int | None = Field(None, description="Counted attempts left at this variant; null: unlimited.")
+    attempts_left: int | None = Field(None, description="Counted attempts left, over every variant; null: unlimited.")
 
 
 class SubmissionResponse(BaseModel):
@@ -149,11 +149,11 @@ async def submit(
     hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
     practice = Practice(repo, checker, hooks)
     submission = await practice.record(learner, spec, body.answers, seed=body.seed, idempotency_key=key)
-    summaries = await run_in_threadpool(repo.part_summaries, learner, spec.id, submission.seed)
+    budgets = await run_in_threadpool(attempt_budgets, repo, learner, spec.id)
     parts = {
         pid: PartResult(
             **submission.verdicts[pid].model_dump(),
-            attempts_left=attempts_left(spec.part(pid).max_attempts, summaries.get(pid)),
+            attempts_left=attempts_left(spec.part(pid), budgets.get(pid)),
         )
         for pid in known
         if pid in submission.verdicts

@@ -7,6 +7,8 @@ COMMAND_MODULES = [
     "app.commands.keys",
     # -- LTI platform commands --
     "app.commands.lti",
+    # -- instructor sessions --
+    "app.commands.instructors",
     # -- export commands --
     "app.commands.export",
 ]

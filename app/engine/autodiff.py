@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.evaluate import Value, _Evaluator
+from app.engine.evaluate import Value, _Evaluator, is_square
 from app.engine.functions import FUNCTIONS, unbroadcast
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
 
@@ -102,6 +102,8 @@ class _Backward:
         elif op == "/":
             self.to(node.left, g / b)
             self.to(node.right, -g * a / (b * b))
+        elif op == "^" and is_square(a):
+            self.to(node.left, _matrix_power_vjp(np.asarray(g), a, round(b)))
         elif op == "^":
             out = self.val(node)
             self.to(node.left, g * b * np.power(a, b - 1.0))
@@ -125,3 +127,16 @@ class _Backward:
             tape.value(node.body)
             inner = _Backward(tape, self.grads)
             inner.back(node.body, unbroadcast(g, tape.values[id(node.body)]))
+
+
+def _matrix_power_vjp(g: np.ndarray, a: np.ndarray, n: int) -> np.ndarray:
+    """∂⟨g, Aⁿ⟩/∂A: the product rule over the n factors; a negative power through the inverse."""
+    if n == 0:
+        return np.zeros_like(a)
+    base = a if n > 0 else np.linalg.inv(a)
+    m = abs(n)
+    powers = [np.eye(a.shape[0])]
+    for _ in range(m - 1):
+        powers.append(powers[-1] @ base)
+    grad = sum(powers[i].T @ g @ powers[m - 1 - i].T for i in range(m))
+    return grad if n > 0 else -base.T @ grad @ base.T

@@ -26,6 +26,7 @@ from app.engine.graph import VariableGraph
 from app.engine.latex import to_latex
 from app.engine.names import resolve
 from app.engine.parse import parse
+from app.engine.readings import reading_note
 from app.engine.scope import Scope, Shape, Symbol, describe_shape
 from app.engine.shapes import infer_shape
 from app.engine.syntax import Node
@@ -103,6 +104,15 @@ def check_expression(task: ExpressionTask, text: str, seed: int = 0) -> Verdict:
     prepared = _prepare(task, seed)
     try:
         node, shape, latex = read(text, prepared.student_scope)
+    except StudentError as error:
+        return _invalid(error, text)
+    verdict = _verdict(task, prepared, text, node, shape, latex)
+    note = reading_note(node, text)
+    return verdict.model_copy(update={"note": note}) if note else verdict
+
+
+def _verdict(task: ExpressionTask, prepared: _Prepared, text: str, node: Node, shape: Shape, latex: str) -> Verdict:
+    try:
         got = evaluate_trials(node, prepared.envs, prepared.columns)
     except StudentError as error:
         return _invalid(error, text)
@@ -138,17 +148,18 @@ class Interpretation:
     shape: str | None = None
     error: str = ""
     position: int | None = None
+    note: str | None = None
 
 
 def preview(task: ExpressionTask, text: str) -> Interpretation:
     try:
-        _, shape, latex = read(text, task.scope())
+        node, shape, latex = read(text, task.scope())
     except StudentError as error:
         pointer = error.pointer(text)
         return Interpretation(
             error=f"{error.message}\n{pointer}" if pointer else error.message, position=error.position
         )
-    return Interpretation(latex=latex, shape=describe_shape(shape))
+    return Interpretation(latex=latex, shape=describe_shape(shape), note=reading_note(node, text))
 
 
 def _grade(task: ExpressionTask, prepared: _Prepared, got: list[Value], latex: str) -> Verdict:
@@ -201,7 +212,7 @@ def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
     graph = task.graph()
     trials = sample_trials(
         task.variables, task.dims, task.trials, stable_seed(task.key, seed), _informative(task, author_scope),
-        graph.evaluate,
+        graph.evaluate, graph.near_kinks,
     )  # fmt: skip
     envs = [_env(trial, author_scope) for trial in trials]
     if task.target is not None:

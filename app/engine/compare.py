@@ -17,16 +17,21 @@ from app.engine.evaluate import Value
 
 @dataclass(frozen=True)
 class Tolerance:
-    rtol: float = 1e-6
-    atol: float = 1e-9
+    """Equal up to float64 round-off: relative `rtol` plus an absolute floor `atol` scaled to the reference's
+    magnitude (at least 1), so that neither `(1 + 1e-7)·answer` nor `answer + 1e-9` passes as equal."""
+
+    rtol: float = 1e-9
+    atol: float = 1e-12
 
     def close(self, got: Value, want: Value) -> bool:
         if isinstance(got, float) and isinstance(want, float):  # the common scalar case, without NumPy
-            return math.isfinite(got) and abs(got - want) <= self.atol + self.rtol * abs(want)
+            size = abs(want)
+            return math.isfinite(got) and abs(got - want) <= self.atol * max(1.0, size) + self.rtol * size
         a, b = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
         if a.shape != b.shape or not np.all(np.isfinite(a)):
             return False
-        return bool(np.linalg.norm(a - b) <= self.atol + self.rtol * np.linalg.norm(b))
+        size = float(np.linalg.norm(b))
+        return bool(np.linalg.norm(a - b) <= self.atol * max(1.0, size) + self.rtol * size)
 
     def all_close(self, got: Sequence[Value], want: Sequence[Value]) -> bool:
         return all(self.close(g, w) for g, w in zip(got, want, strict=True))

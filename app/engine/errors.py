@@ -42,10 +42,13 @@ class UnknownName(StudentError):
 
     code = "unknown_name"
 
-    def __init__(self, name: str, position: int, allowed: list[str], suggestion: str | None = None) -> None:
+    def __init__(
+        self, name: str, position: int, allowed: list[str], suggestion: str | None = None, what: str = ""
+    ) -> None:
         hint = f" Did you mean `{suggestion}`?" if suggestion else ""
         listing = ", ".join(allowed) if allowed else "(none)"
-        super().__init__(f"Unknown name `{name}`.{hint} Names you can use here: {listing}.", position)
+        head = f"`{name}` {what}." if what else f"Unknown name `{name}`."
+        super().__init__(f"{head}{hint} Names you can use here: {listing}.", position)
         self.name = name
 
 

@@ -107,6 +107,11 @@ def _batchable(node: Node, env: Mapping[str, Any]) -> bool:
     return True
 
 
+def is_square(v: Any) -> bool:
+    """A square matrix (or a stack of them), whose powers are matrix powers."""
+    return isinstance(v, np.ndarray) and v.ndim >= 2 and v.shape[-1] == v.shape[-2] and v.shape[-1] > 1
+
+
 def _is_matrix(v: Any) -> bool:
     """A matrix, or a stack of matrices, as opposed to a scalar (a float, a vector of stacked scalars, 1 × 1s)."""
     return isinstance(v, np.ndarray) and v.ndim >= 2 and v.shape[-2:] != (1, 1)
@@ -180,8 +185,23 @@ class _Evaluator:
         if op == "^":
             if abs(b) > MAX_EXPONENT if type(b) is float else np.any(np.abs(b) > MAX_EXPONENT):
                 raise EvaluationError(f"The exponent is too large (more than {MAX_EXPONENT:g}).", node.right.start)
+            if is_square(a):
+                return self.matrix_power(a, b, node)
             return np.power(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else np.power(float(a), b)
         return _ARITHMETIC[op](a, b)
+
+    def matrix_power(self, a: np.ndarray, b: Any, node: Binary) -> np.ndarray:
+        """`A^n` of a square matrix is the matrix power (`A^(-1)` the inverse), never entry by entry."""
+        exponents = np.asarray(b, dtype=float).reshape(-1)
+        powers = [self.whole(float(n), node.right, "A matrix power's exponent", round(MAX_EXPONENT)) for n in exponents]
+        try:
+            if len(powers) == 1:
+                return np.linalg.matrix_power(a, powers[0])
+            return np.stack([np.linalg.matrix_power(a[i] if a.ndim == 3 else a, n) for i, n in enumerate(powers)])
+        except np.linalg.LinAlgError:
+            raise EvaluationError(
+                "The matrix is not invertible here, so it has no negative power.", node.start
+            ) from None
 
     def call(self, node: Call) -> Any:
         args = [self.value(arg) for arg in node.args]

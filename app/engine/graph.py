@@ -18,11 +18,12 @@ import numpy as np
 from app.engine.autodiff import backpropagate
 from app.engine.errors import AuthorError, StudentError
 from app.engine.evaluate import Value, as_value, evaluate
+from app.engine.functions import FUNCTIONS
 from app.engine.names import resolve
 from app.engine.parse import parse
 from app.engine.scope import Scope, Shape, Symbol, describe_shape, normalize_shape
 from app.engine.shapes import infer_shape
-from app.engine.syntax import Index, Name, Node
+from app.engine.syntax import Call, Compare, Index, Name, Node, Num
 from app.engine.variables import MomentSpec, VariableSpec, concrete_shape
 
 MAX_STEPS = 1000
@@ -154,6 +155,44 @@ class VariableGraph:
             raise AuthorError(f"{name} cannot be computed: {error.message}", ("variables", name)) from None
         return _fit(value, concrete_shape(self.symbols[name].shape, sizes))
 
+    def kinks(self) -> list[tuple[str, float]]:
+        """(variable, point) pairs where a derived expression is not smooth: relu(z1), (z1 > 0), abs(x - 1)..."""
+        found: list[tuple[str, float]] = []
+        for d in self.derived.values():
+            for node in (n for tree in d.nodes.values() for n in tree.walk()):
+                spot = _kink_spot(node)
+                if spot is not None and spot[0] in self.variables and spot not in found:
+                    found.append(spot)
+        return found
+
+    def near_kinks(self, env: dict[str, Any], sizes: Mapping[str, int], rng: np.random.Generator) -> dict[str, Any]:
+        """Sampled values moved so that each kinked variable has entries within 1e-6…1e-2 of its kink, on both
+        sides. A derived one (z1 = W1 x + b1) is moved through a sampled input it depends on additively (b1)."""
+        env = dict(env)
+        for name, point in self.kinks():
+            value = env[name] if name not in self.derived else self.evaluate(env, sizes, only=name)[name]
+            target = _beside(value, point, rng)
+            if name not in self.derived:
+                env[name] = target
+                continue
+            source = self._additive_input(name, env, sizes, value)
+            if source is not None:
+                env[source] = as_value(env[source] + (np.asarray(target) - np.asarray(value)))
+        return env
+
+    def _additive_input(self, name: str, env: dict[str, Any], sizes: Mapping[str, int], value: Value) -> str | None:
+        """A sampled variable s with name = f(...) + s, checked numerically: moving s moves `name` by as much."""
+        for source in sorted(self.reads(name)):
+            if source in self.derived or not isinstance(env.get(source), float | np.ndarray):
+                continue
+            if np.shape(env[source]) != np.shape(value):
+                continue
+            step = np.full(np.shape(value), 0.25) if np.shape(value) else 0.25
+            moved = self.value_with(name, env, {source: as_value(env[source] + step)}, sizes)
+            if np.allclose(np.asarray(moved) - np.asarray(value), step, rtol=1e-9, atol=1e-9):
+                return source
+        return None
+
     def gradient(self, of: str, wrt: str, env: dict[str, Any]) -> Value:
         """∂of/∂wrt by reverse mode: each derived variable passes its adjoint on to what it reads."""
         adjoint: dict[str, Value] = {of: 1.0}
@@ -209,6 +248,29 @@ def _compile_recurrence(name: str, spec: VariableSpec, graph: VariableGraph) -> 
     d.nodes["result"] = graph.read(rec.result, (*where, "result"), bound)
     d.deps = set().union(*(_names(node) for node in d.nodes.values())) - set(bound)
     return d
+
+
+def _kink_spot(node: Node) -> tuple[str, float] | None:
+    """The variable and the point where this node is not smooth, when it is a plain variable against a constant."""
+    if isinstance(node, Call) and FUNCTIONS[node.func].kink and len(node.args) == 1 and isinstance(node.args[0], Name):
+        return (node.args[0].name, 0.0) if node.func not in ("floor", "ceil", "round") else None
+    if isinstance(node, Compare):
+        for side, other in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(side, Name) and isinstance(other, Num):
+                return side.name, other.value
+    return None
+
+
+def _beside(value: Value, point: float, rng: np.random.Generator) -> Value:
+    """Half of the entries (at least one) moved to point ± 10^u, u in [-6, -2], signs alternating."""
+    array = np.array(value, dtype=float, ndmin=1)
+    flat = array.reshape(-1)
+    chosen = rng.permutation(flat.size)[: max(1, flat.size // 2)]
+    first = int(rng.integers(2))  # which side the first moved entry takes; the others alternate
+    signs = np.where((np.arange(chosen.size) + first) % 2 == 0, 1.0, -1.0)
+    offsets = 10.0 ** rng.uniform(-6, -2, size=chosen.size) * signs
+    flat[chosen] = point + offsets
+    return as_value(array.reshape(np.shape(value) or (1, 1)))
 
 
 def _names(node: Node | None) -> set[str]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from app.engine.errors import StudentError
 from app.engine.functions import FUNCTIONS
 from app.engine.scope import Scope
+from app.engine.shapes import infer_shape
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
 
 GREEK_NAMES = frozenset(
@@ -128,7 +130,8 @@ class _Printer:
             base = self.latex(node.left)
             if self.prec(node.left) < _ATOM or (isinstance(node.left, Binary) and node.left.op == "/"):
                 base = f"\\left({base}\\right)"  # a fraction is self-delimiting, but not as a base
-            return f"{{{base}}}^{{{self.latex(node.right)}}}"
+            entrywise = "\\circ " if self.entrywise_power(node) else ""
+            return f"{{{base}}}^{{{entrywise}{self.latex(node.right)}}}"
         p = _PREC[node.op]
         left = self.wrap(node.left, p)
         # A sum on the right extends to the end of the product, as in ε Σ_k g_k: no brackets needed.
@@ -141,6 +144,17 @@ class _Printer:
         if node.op in ("juxt", "@") and isinstance(node.right, Num):
             return f"{left} \\cdot {right}"
         return f"{left}{_OPS[node.op]}{right}"
+
+    def entrywise_power(self, node: Binary) -> bool:
+        """`x^2` of a vector or a non-square matrix acts entry by entry: shown as x^{∘2} (a square matrix's is its
+        matrix power)."""
+        if not self.scope.symbols:
+            return False
+        try:
+            shape = infer_shape(node.left, self.scope)
+        except StudentError:
+            return False
+        return bool(shape) and shape[0] != shape[1]
 
     def call(self, node: Call) -> str:
         return FUNCTIONS[node.func].latex([self.latex(a) for a in node.args])

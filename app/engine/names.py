@@ -25,7 +25,10 @@ def resolve(node: Node, scope: Scope, bound: frozenset[str] = frozenset()) -> No
         return _resolve_name(node, scope, bound)
     if isinstance(node, Index):
         family = _canonical(node.family, scope)
-        if family is None or scope[family].role != "family":
+        if family is None:
+            allowed = scope.allowed()
+            raise UnknownName(node.family, node.start, allowed, None, "is not a name in this question")
+        if scope[family].role != "family":
             families = scope.families()
             hint = f" Indexed names here: {', '.join(families)}." if families else ""
             raise ParseError(f"`{node.family}` cannot be indexed with [...].{hint}", node.start)

@@ -20,6 +20,7 @@ MAX_HEIGHT = 100
 
 SPECIAL_FORMS = frozenset({"odot"})  # syntax, not functions: odot(a, b) is a ⊙ b (sum(expr, k, lo, hi) too)
 INFINITY_NAMES = frozenset({"inf", "infty", "oo"})
+SUM_SIGNS = frozenset({"Sigma"})  # Σ(…): the student means sum(…)
 
 _INFIX = {">": 10, "<": 10, ">=": 10, "<=": 10, "==": 10, "!=": 10, "+": 20, "-": 20, "*": 30, "/": 30, "@": 30,
           "⊙": 30, "^": 50}  # fmt: skip
@@ -174,6 +175,8 @@ class _Parser:
             if not calling:
                 raise ParseError(f"`{name}` is a function: write {name}(...).", tok.start)
             return self.call(tok)
+        if calling and name in SUM_SIGNS and name not in self.variables:
+            raise ParseError("Write a sum as sum(expression, k, lo, hi), with inclusive bounds.", tok.start)
         if calling and self.variables and name not in self.variables and self.has_top_level_comma():
             raise ParseError(
                 f"Unknown function `{name}`. Functions you can use: {', '.join(function_names())}.", tok.start

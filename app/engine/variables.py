@@ -77,8 +77,10 @@ class VariableSpec(BaseModel):
         None, description="e.g. [D_a1, D_x]; scalar when sampled and not given; inferred (and checked) when derived."
     )
     normal: tuple[float, float] | None = Field(None, description="Mean and standard deviation (the default is 0, 1).")
-    uniform: tuple[float, float] | None = Field(None, description="Low and high.")
-    positive: bool = Field(False, description="Drawn uniformly from [0.5, 2].")
+    uniform: tuple[float, float] | None = Field(
+        None, description="Low and high; log-uniform when 0 < low and high ≥ 10 low (spread over orders of magnitude)."
+    )
+    positive: bool = Field(False, description="Any positive value: drawn from 0.01 to 100, log-uniformly.")
     integer: tuple[int, int] | None = Field(None, description="Inclusive integer range, e.g. for t in a sum bound.")
     choice: list[float] | None = Field(None, description="Values to pick from; every value occurs across trials.")
     one_hot: bool = Field(False, description="A column with a 1 at a drawn class index and 0 elsewhere.")
@@ -171,6 +173,8 @@ def stable_seed(*parts: object) -> int:
 
 
 MAX_REDRAWS = 20
+KINK_EVERY = 4  # every 4th trial sits beside the kinks
+POSITIVE_RANGE = (0.01, 100.0)  # "any positive" value, spread over four orders of magnitude
 
 
 def sample_trials(
@@ -180,10 +184,13 @@ def sample_trials(
     seed: int,
     informative: Callable[[Trial], bool] | None = None,
     derive: Callable[[dict[str, Any], dict[str, int]], dict[str, Any]] | None = None,
+    near_kinks: Callable[[dict[str, Any], dict[str, int], np.random.Generator], dict[str, Any]] | None = None,
 ) -> list[Trial]:
-    """Draw `n` trials; choice variables take every one of their values across the trials.
+    """Draw `n` trials; choice variables and small integer ranges take every one of their values across them.
 
     `derive` adds the derived variables to a trial's sampled values (the compiled graph's `evaluate`).
+    `near_kinks` moves every KINK_EVERY-th trial so that what feeds a ReLU, an indicator, abs, sign... lies just
+    beside its kink on both sides (a threshold such as `z1 > 1e-3` then fails where it should).
     A trial that `informative` rejects (say, every hidden unit dead, so the true gradient is 0 and any masked
     answer would agree) is redrawn, up to MAX_REDRAWS times, keeping its choice values.
     """
@@ -193,7 +200,8 @@ def sample_trials(
     trials = []
     for i in range(n):
         for _ in range(MAX_REDRAWS):
-            trial = _draw_trial(variables, dims, dim_names, rng, i, cycles, seed, derive)
+            nudge = near_kinks if i % KINK_EVERY == KINK_EVERY - 1 else None
+            trial = _draw_trial(variables, dims, dim_names, rng, i, cycles, seed, derive, nudge)
             if informative is None or informative(trial):
                 break
         trials.append(trial)
@@ -202,12 +210,16 @@ def sample_trials(
 
 def _draw_trial(variables: Mapping[str, VariableSpec], dims: Mapping[str, tuple[int, int]], dim_names: list[str],
                 rng: np.random.Generator, i: int, cycles: dict[str, np.ndarray], seed: int,
-                derive: Callable[[dict[str, Any], dict[str, int]], dict[str, Any]] | None) -> Trial:  # fmt: skip
+                derive: Callable[[dict[str, Any], dict[str, int]], dict[str, Any]] | None,
+                nudge: Callable[[dict[str, Any], dict[str, int], np.random.Generator], dict[str, Any]] | None,
+                ) -> Trial:  # fmt: skip
     sizes = _draw_dims(dim_names, dims, rng)
     env: dict[str, Any] = {}
     for name, spec in variables.items():
         if not spec.derived:
             env[name] = _draw(name, spec, sizes, rng, i, cycles, seed)
+    if nudge is not None:
+        env = nudge(env, sizes, rng)
     return Trial(sizes, derive(env, sizes) if derive else env)
 
 
@@ -263,7 +275,9 @@ def _sample(spec: VariableSpec, shape: tuple[int, ...], rng: np.random.Generator
     if spec.integer:
         return rng.integers(spec.integer[0], spec.integer[1], endpoint=True, size=shape).astype(float)
     if spec.uniform or spec.positive:
-        lo, hi = spec.uniform or (0.5, 2.0)
+        lo, hi = spec.uniform or POSITIVE_RANGE
+        if lo > 0 and hi >= 10 * lo:  # a range over orders of magnitude: each order as likely as the others
+            return np.exp(rng.uniform(np.log(lo), np.log(hi), size=shape))
         return rng.uniform(lo, hi, size=shape)
     if spec.one_hot:
         value = np.zeros(shape)

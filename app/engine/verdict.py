@@ -18,6 +18,9 @@ class Verdict(BaseModel):
     reason: str = Field("", description="Machine-readable cause: correct, shape, sign, transpose, factor, ...")
     latex: str | None = Field(None, description="How the answer was read, as LaTeX.")
     position: int | None = Field(None, description="0-based offset of the offending character, if any.")
+    note: str | None = Field(
+        None, description="How an answer following an easily misread convention was read, e.g. `a/b c` as (a/b)·c."
+    )
 
     @classmethod
     def correct(cls, feedback: str = "Correct.", latex: str | None = None, score: float = 1.0) -> Verdict:

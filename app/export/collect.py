@@ -7,6 +7,7 @@ each kind's `reference_answer(variant)`, so an export grades exactly what the pl
 
 from __future__ import annotations
 
+import math
 import mimetypes
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -149,6 +150,9 @@ def _question(part: PartSpec, stem: Stem, variant: Variant) -> Question:
         return NumericQuestion(stem, int(part.reference_answer(variant)), integer=True)
     if isinstance(part, NumberPart):
         value = float(part.reference_answer(variant))
+        if part.sig_figs is not None and value:  # rounding to n figures: half a unit of the last, absolute
+            half_unit = 0.5 * 10 ** (math.floor(math.log10(abs(value))) - part.sig_figs + 1)
+            return NumericQuestion(stem, value, integer=False, atol=half_unit)
         return NumericQuestion(stem, value, integer=False, rtol=part.rtol, atol=part.atol)
     if isinstance(part, MatchingPart):
         key = part.reference_answer(variant)

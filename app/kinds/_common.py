@@ -27,8 +27,8 @@ from app.kinds.base import Variant
 
 ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
-DEFAULT_RTOL = 5e-3  # three significant figures, as a student copies them from a calculator
-DEFAULT_ATOL = 1e-9
+DEFAULT_RTOL = 1e-9  # exact up to round-off: 1/8 is 0.125, not 0.1255 (ask for `sig_figs` to accept rounding)
+DEFAULT_ATOL = 1e-12
 MAX_NUMBER_TEXT = 200
 MAX_INTEGER_DIGITS = 30
 NUMBER_HELP = "Enter a number, e.g. 0.25, 1e-3 or 1/4."
@@ -234,5 +234,12 @@ def finite(value: float) -> float:
     return value
 
 
-def close(got: float, want: float, rtol: float, atol: float) -> bool:
+def close(got: float, want: float, rtol: float, atol: float, sig_figs: int | None = None) -> bool:
+    """Equal within the tolerance; with `sig_figs`, equal once both are rounded to that many significant figures
+    of the reference (half a unit in its last kept place)."""
+    if sig_figs is not None and want != 0:
+        return abs(got - want) <= 0.5 * 10 ** (math.floor(math.log10(abs(want))) - sig_figs + 1) * (1 + 1e-9)
     return abs(got - want) <= atol + rtol * max(abs(got), abs(want))
+
+
+SIG_FIGS = "Accept decimals rounded to this many significant figures (e.g. 3); none: exact up to round-off."

@@ -8,7 +8,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from app.engine.check import ExpressionTask, Interpretation, Mistake, check_expression, preview
-from app.engine.compare import Tolerance
 from app.engine.errors import AuthorError
 from app.engine.scope import describe_shape
 from app.engine.verdict import Verdict
@@ -36,8 +35,6 @@ class ExpressionPart(PartBase):
     names: list[str] = Field(description="The names a student may use (variables, parameters).")
     mistakes: list[MistakeSpec] = Field(default_factory=list)
     trials: int = Field(12, ge=3, le=50, description="Random trials per check (at least 12 by default).")
-    rtol: float = Field(1e-6, gt=0)
-    atol: float = Field(1e-9, ge=0)
 
     _tasks: dict[str, ExpressionTask] = PrivateAttr(default_factory=dict)
 
@@ -77,7 +74,6 @@ class ExpressionPart(PartBase):
             mistakes=tuple(Mistake(m.answer, m.message) for m in self.mistakes),
             dims=dict(variant.dims),
             trials=self.trials,
-            tolerance=Tolerance(self.rtol, self.atol),
         )
 
     def check(self, answer: Answer, variant: Variant) -> Verdict:

@@ -25,9 +25,11 @@ from app.engine.verdict import Verdict
 from app.kinds._common import (
     DEFAULT_ATOL,
     DEFAULT_RTOL,
+    SIG_FIGS,
     FormatError,
     be,
     calculate,
+    close,
     exactly_one,
     invalid,
     param,
@@ -51,8 +53,9 @@ class MatrixPart(PartBase):
     answer: list[list[float | str]] | None = Field(None, description="A grid of numbers or parameter expressions.")
     matrix_param: str | None = Field(None, description="Parameter holding the given matrix (a list of lists).")
     answer_name: str = Field("the answer", description="How feedback names the matrix.")
-    rtol: float = Field(DEFAULT_RTOL, ge=0)
-    atol: float = Field(DEFAULT_ATOL, ge=0)
+    rtol: float = Field(DEFAULT_RTOL, ge=0, description="Relative tolerance per entry (by default, round-off only).")
+    atol: float = Field(DEFAULT_ATOL, ge=0, description="Absolute tolerance per entry.")
+    sig_figs: int | None = Field(None, ge=1, le=15, description=SIG_FIGS)
 
     @model_validator(mode="after")
     def _consistent(self) -> MatrixPart:
@@ -82,14 +85,18 @@ class MatrixPart(PartBase):
             got = read_matrix(answer, want.shape)
         except StudentError as error:
             return invalid(error)
-        wrong = int(np.sum(~np.isclose(got, want, rtol=self.rtol, atol=self.atol)))
+        wrong = int(np.sum(~self._close(got, want)))
         if not wrong:
             return Verdict.correct()
-        if np.any(want) and np.allclose(-got, want, rtol=self.rtol, atol=self.atol):
+        if np.any(want) and np.all(self._close(-got, want)):
             return Verdict.incorrect("Every entry has the wrong sign.", "sign")
-        if got.shape[0] == got.shape[1] and np.allclose(got.T, want, rtol=self.rtol, atol=self.atol):
+        if got.shape[0] == got.shape[1] and np.all(self._close(got.T, want)):
             return Verdict.incorrect(f"Your matrix is the transpose of {self.answer_name}.", "transpose")
         return Verdict.incorrect(f"{wrong} of the {want.size} entries {be(wrong)} wrong.", "wrong")
+
+    def _close(self, got: np.ndarray, want: np.ndarray) -> np.ndarray:
+        """Entry by entry, as a number part compares one number."""
+        return np.vectorize(lambda g, w: close(g, w, self.rtol, self.atol, self.sig_figs))(got, want)
 
     def reference_answer(self, variant: Variant) -> Answer:
         return self.reference(variant).tolist()

@@ -3,7 +3,8 @@
 The reference is a number or an arithmetic expression over the variant's parameters (`"n_neg / n_pos"`).
 Students type `0.1`, `1e-3`, `-2.5`, `1,400.5`, or arithmetic on numbers only (`1/3`, `2^-4`, `sqrt(2)`),
 read by the engine's whitelisting parser; a name in the answer makes it unreadable (costs nothing).
-By default three significant figures suffice (`rtol` 0.5 %).
+By default the value must be exact up to round-off (`1/3` or `0.333333333333`, not `0.333`); an author who asks
+for decimals gives `sig_figs` (e.g. 3: `0.333` is right for 1/3, `0.33` is not).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from app.engine.verdict import Verdict
 from app.kinds._common import (
     DEFAULT_ATOL,
     DEFAULT_RTOL,
+    SIG_FIGS,
     calculate,
     close,
     invalid,
@@ -47,8 +49,9 @@ class NumberPart(PartBase):
     )
     target: str | None = Field(None, description="A scalar variable computed from the parameters (the engine's truth).")
     mistakes: list[NumberMistake] = Field(default_factory=list)
-    rtol: float = Field(DEFAULT_RTOL, ge=0, description="Relative tolerance (0.005: three significant figures).")
+    rtol: float = Field(DEFAULT_RTOL, ge=0, description="Relative tolerance (by default, round-off only).")
     atol: float = Field(DEFAULT_ATOL, ge=0, description="Absolute tolerance, for answers near zero.")
+    sig_figs: int | None = Field(None, ge=1, le=15, description=SIG_FIGS)
 
     @model_validator(mode="after")
     def _truth_given(self) -> NumberPart:
@@ -71,7 +74,7 @@ class NumberPart(PartBase):
         return value
 
     def _close(self, got: float, want: float) -> bool:
-        return close(got, want, self.rtol, self.atol)
+        return close(got, want, self.rtol, self.atol, self.sig_figs)
 
     def check(self, answer: Answer, variant: Variant) -> Verdict:
         want = self.truth(variant)

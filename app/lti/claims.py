@@ -41,10 +41,11 @@ CUSTOM_PROBLEM = "quiz_problem"
 _TEACHING = {"Instructor", "Administrator", "ContentDeveloper"}
 _ROLE = re.compile(
     r"^http://purl\.imsglobal\.org/vocab/lis/v2/"
-    r"(?:membership(?:/(?P<principal>\w+))?#(?P<role>\w+)|(?:institution|system)/person#(?P<person>\w+))$"
-)
+    r"(?:membership(?:/(?P<principal>\w+))?#(?P<role>\w+)|(?:institution|system)/person#(?P<person>\w+))\Z",
+    re.ASCII,
+)  # \Z, not $: `$` also matches before a final newline, so `…#Instructor\n` would count as an instructor
 TEST_USER = "http://purl.imsglobal.org/vocab/lti/system/person#TestUser"  # Canvas Student View
-_TARGET_PATH = re.compile(r"/(?P<kind>sets|problems)/(?P<id>[^/?#]+)/?$")
+_TARGET_PATH = re.compile(r"/(?P<kind>sets|problems)/(?P<id>[^/?#\s]+)/?\Z")
 
 
 def is_teaching_role(roles: list[str]) -> bool:

@@ -45,8 +45,8 @@ async def verify(service: LtiService, id_token: str, state: str, cookie_seen: bo
     nonce, platform = await run_in_threadpool(_state, service, state, now)
     try:
         header = jwt.get_unverified_header(id_token)
-    except jwt.DecodeError:
-        raise bad_request("The id_token is not a JWT.") from None
+    except jwt.InvalidTokenError as error:  # not a JWT, or a header PyJWT refuses (a kid that is no string, crit…)
+        raise bad_request(f"The id_token is not a JWT this tool accepts: {error}.") from None
     if header.get("alg") != "RS256":
         raise rejected("bad-algorithm", f"Launch tokens must be signed with RS256, not {header.get('alg')!r}.")
     try:
@@ -65,6 +65,8 @@ async def verify(service: LtiService, id_token: str, state: str, cookie_seen: bo
         raise rejected("bad-nonce", f"The token's nonce is not the one this launch was started with. {RELAUNCH}")
     if payload.get("https://purl.imsglobal.org/spec/lti/claim/version") != "1.3.0":
         raise rejected("bad-version", "Only LTI 1.3.0 launches are supported.")
+    if not isinstance(payload["sub"], str) or not payload["sub"].strip():
+        raise rejected("missing-claim", "The token's sub (the user's id) is empty.")
     claims = LaunchClaims.from_payload(payload, platform.client_id)
     if claims.message_type not in MESSAGE_TYPES:
         handled = " and ".join(MESSAGE_TYPES)
@@ -77,8 +79,12 @@ async def verify(service: LtiService, id_token: str, state: str, cookie_seen: bo
             "registered with this tool. An administrator can add it with `quizzes lti add-platform` or in the "
             "platforms file.",
         )
-    if claims.message_type == DEEP_LINKING_REQUEST and not (claims.deep_linking or {}).get("deep_link_return_url"):
-        raise bad_request("The deep linking request has no deep_link_return_url.")
+    if claims.message_type == DEEP_LINKING_REQUEST:
+        return_url = (claims.deep_linking or {}).get("deep_link_return_url")
+        if not return_url:
+            raise bad_request("The deep linking request has no deep_link_return_url.")
+        if not (isinstance(return_url, str) and return_url.startswith("https://")):
+            raise rejected("bad-return-url", "The deep linking request's deep_link_return_url is not an https URL.")
     if claims.message_type != DEEP_LINKING_REQUEST and not claims.resource_link_id:
         raise bad_request("The resource link launch has no resource_link id.")
     return VerifiedLaunch(claims, platform, deployment, state, cookie_seen)

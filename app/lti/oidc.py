@@ -1,11 +1,17 @@
 """OIDC third-party login initiation (`GET|POST /lti/login`): find the registration, keep a fresh `state` and
-`nonce` server-side (single use, expiring), and send the browser to the platform's authorization endpoint."""
+`nonce` server-side (single use, expiring), and send the browser to the platform's authorization endpoint.
+
+The state is also bound to the browser that started the login, so a launch posted from another browser (login
+CSRF: a victim made to use the attacker's launch) is refused: by a cookie named after the state whose value only
+the server can compute (`Signer.tag`), and, where the LMS frame cannot keep cookies, by the same value kept in
+the platform's storage (1EdTech platform storage, `lti_storage_target`, through postMessage)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +26,17 @@ STATE_COOKIE_PREFIX = "quiz_lti_state_"
 class Login:
     redirect_url: str
     state: str
+    platform_origin: str  # where the platform's storage frame (postMessage) answers from
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def storage_key(state: str) -> str:
+    """The key of a login's browser binding in the platform's storage."""
+    return f"quiz_state_{state}"
 
 
 def state_cookie(state: str) -> str:
@@ -57,4 +74,4 @@ def start(session: Session, params: Mapping[str, str], redirect_uri: str, now: d
     }  # fmt: skip
     if params.get("lti_message_hint"):
         query["lti_message_hint"] = params["lti_message_hint"]
-    return Login(with_query(platform.auth_login_url, **query), row.state)
+    return Login(with_query(platform.auth_login_url, **query), row.state, origin_of(platform.auth_login_url))

@@ -11,6 +11,7 @@ from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.storage.instructor_sessions import Scope
 from app.storage.lti import LtiDeployment, LtiGradePost, LtiLaunch, LtiLineItem, LtiPlatform
 
 LEASE = timedelta(minutes=5)
@@ -123,13 +124,31 @@ def settle_line_item(session: Session, deployment_pk: int, resource_link_id: str
 # What instructors see
 
 
-def rows(session: Session, statuses: tuple[str, ...] = ("pending", "failed"), limit: int = 200) -> list[OutboxRow]:
+def _in_scope(scope: Scope | None) -> list[Any]:
+    """Where-clauses keeping the posts an instructor's scope may see (those of its course's launches)."""
+    if scope is None or scope.everything:
+        return []
+    launches = (
+        select(LtiLaunch.id)
+        .join(LtiDeployment, LtiDeployment.id == LtiLaunch.deployment_pk)
+        .where(
+            LtiDeployment.platform_id == scope.platform_id,
+            LtiDeployment.deployment_id == scope.deployment_id,
+            LtiLaunch.context_id == scope.context_id,
+        )
+    )
+    return [LtiGradePost.launch_id.in_(launches)]
+
+
+def rows(
+    session: Session, statuses: tuple[str, ...] = ("pending", "failed"), limit: int = 200, scope: Scope | None = None
+) -> list[OutboxRow]:
     result = session.execute(
         select(LtiGradePost, LtiLaunch, LtiDeployment, LtiPlatform)
         .join(LtiLaunch, LtiLaunch.id == LtiGradePost.launch_id)
         .join(LtiDeployment, LtiDeployment.id == LtiLaunch.deployment_pk)
         .join(LtiPlatform, LtiPlatform.id == LtiDeployment.platform_id)
-        .where(LtiGradePost.status.in_(statuses))
+        .where(LtiGradePost.status.in_(statuses), *_in_scope(scope))
         .order_by(LtiGradePost.id.desc())
         .limit(limit)
     )
@@ -146,16 +165,16 @@ def _row(post: LtiGradePost, launch: LtiLaunch, deployment: LtiDeployment, platf
     )  # fmt: skip
 
 
-def counts(session: Session) -> dict[str, int]:
-    query = select(LtiGradePost.status, func.count()).group_by(LtiGradePost.status)
+def counts(session: Session, scope: Scope | None = None) -> dict[str, int]:
+    query = select(LtiGradePost.status, func.count()).where(*_in_scope(scope)).group_by(LtiGradePost.status)
     return {status: n for status, n in session.execute(query)}
 
 
-def requeue_failed(session: Session, now: datetime) -> int:
-    """Send the failed posts again (after the cause is fixed); how many."""
+def requeue_failed(session: Session, now: datetime, scope: Scope | None = None) -> int:
+    """Send the failed posts (of the scope's course) again, after the cause is fixed; how many."""
     result = session.execute(
         update(LtiGradePost)
-        .where(LtiGradePost.status == "failed")
+        .where(LtiGradePost.status == "failed", *_in_scope(scope))
         .values(status="pending", tries=0, next_try_at=now, lease_until=None)
     )
     session.commit()

@@ -16,7 +16,8 @@ from app.lti.claims import LaunchClaims
 from app.lti.config import PlatformConfig
 from app.storage.lti import LtiDeployment, LtiLaunch, LtiPlatform, LtiState, LtiTicket
 
-PURGE_AFTER = timedelta(days=1)  # expired states and tickets are kept a day: a replay is named as such
+PURGE_AFTER = timedelta(days=1)  # expired tickets are kept a day: a replay is named as such
+STATE_PURGE_AFTER = timedelta(minutes=10)  # login states, which anyone can create, go sooner
 
 
 def _insert(session: Session, model: type[Any]) -> Any:
@@ -95,7 +96,7 @@ def remove(session: Session, issuer: str, client_id: str, deployment_id: str | N
 
 
 def create_state(session: Session, platform_id: int, target_link_uri: str, now: datetime, ttl: int) -> LtiState:
-    session.execute(delete(LtiState).where(LtiState.expires_at < now - PURGE_AFTER))
+    session.execute(delete(LtiState).where(LtiState.expires_at < now - STATE_PURGE_AFTER))
     row = LtiState(
         state=secrets.token_urlsafe(32), nonce=secrets.token_urlsafe(32), platform_id=platform_id,
         target_link_uri=target_link_uri[:2000], created_at=now, expires_at=now + timedelta(seconds=ttl),

@@ -80,16 +80,25 @@ class Base(DeclarativeBase):
 
 
 class Learner(Base):
-    """Someone practising: anonymous (a cookie) until an LTI launch ties them to a course account."""
+    """Someone practising: anonymous (a cookie) until an LTI launch ties them to a course account.
+
+    An LTI learner is the platform's `sub` within one registration (issuer and client id) and deployment: two
+    tenants sharing an issuer (a cloud LMS) never share a learner."""
 
     __tablename__ = "learners"
-    __table_args__ = (UniqueConstraint("lti_issuer", "lti_subject"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "lti_issuer", "lti_client_id", "lti_deployment_id", "lti_subject", name="uq_learners_lti_identity"
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     display_name: Mapped[str | None] = mapped_column(String(200))
     lti_issuer: Mapped[str | None] = mapped_column(String(255))
     lti_subject: Mapped[str | None] = mapped_column(String(255))
+    lti_client_id: Mapped[str | None] = mapped_column(String(255))
+    lti_deployment_id: Mapped[str | None] = mapped_column(String(255))
 
 
 class Assignment(Base):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from sqlalchemy import Table, and_, func, select
+from sqlalchemy import Select, Table, and_, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -93,12 +93,39 @@ class Repository:
         self._insert_ignore(Learner, id=learner_id, created_at=utcnow())
         return self.session.scalars(select(Learner).where(Learner.id == learner_id)).one()
 
-    def learner_by_lti(self, issuer: str, subject: str, create: bool = True) -> Learner | None:
-        """The learner an LTI platform (`iss`) knows as `sub`; created on the first launch unless `create` is False."""
-        query = select(Learner).where(Learner.lti_issuer == issuer, Learner.lti_subject == subject)
+    def learner_by_lti(
+        self,
+        issuer: str,
+        subject: str,
+        create: bool = True,
+        *,
+        client_id: str | None = None,
+        deployment_id: str | None = None,
+        adopt_legacy: bool = False,
+    ) -> Learner | None:
+        """The learner a registration (issuer, client id) and deployment know as `sub`; created on the first launch
+        unless `create` is False. With `adopt_legacy` (safe only when the issuer has one registration), a learner
+        recorded before learners were keyed by client id and deployment takes this key instead of a new one."""
+        key = {
+            "lti_issuer": issuer,
+            "lti_client_id": client_id,
+            "lti_deployment_id": deployment_id,
+            "lti_subject": subject,
+        }
+        query = select(Learner).where(*(getattr(Learner, column) == value for column, value in key.items()))
         learner = self.session.scalar(query)
+        if learner is None and adopt_legacy and client_id is not None:
+            legacy = self.session.scalar(
+                select(Learner).where(
+                    Learner.lti_issuer == issuer, Learner.lti_subject == subject, Learner.lti_client_id.is_(None)
+                )
+            )
+            if legacy is not None:
+                legacy.lti_client_id, legacy.lti_deployment_id = client_id, deployment_id
+                self.session.commit()
+                return legacy
         if learner is None and create:
-            self._insert_ignore(Learner, id=new_id(), created_at=utcnow(), lti_issuer=issuer, lti_subject=subject)
+            self._insert_ignore(Learner, id=new_id(), created_at=utcnow(), **key)
             learner = self.session.scalars(query).one()
         return learner
 
@@ -278,9 +305,9 @@ class Repository:
             progress[problem_id] = ProblemProgress(status, earned, float(sum(points.values())), solved, len(points))
         return progress
 
-    def part_statistics(self, problem_id: str) -> dict[str, PartStats]:
+    def part_statistics(self, problem_id: str, learners: Select[Any] | None = None) -> dict[str, PartStats]:
         """Instructor statistics of every part with counted attempts (see `app.storage.statistics`)."""
-        return part_statistics(self.session, problem_id)
+        return part_statistics(self.session, problem_id, learners)
 
     # Upserts: the dialects spell INSERT … ON CONFLICT alike, but SQLAlchemy has one construct per dialect.
 

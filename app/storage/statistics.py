@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import Select, and_, distinct, func, select
 from sqlalchemy.orm import Session
 
 from app.storage.models import Attempt
@@ -52,8 +52,10 @@ def normalise_answer(answer: Any) -> Any:
     return answer
 
 
-def part_statistics(session: Session, problem_id: str) -> dict[str, PartStats]:
-    """Statistics of every part of `problem_id` that has at least one counted attempt."""
+def part_statistics(session: Session, problem_id: str, learners: Select[Any] | None = None) -> dict[str, PartStats]:
+    """Statistics of every part of `problem_id` that has at least one counted attempt (of `learners` only, a
+    query of learner ids, when given)."""
+    among = [Attempt.learner_id.in_(learners)] if learners is not None else []
     correct = and_(Attempt.counted, Attempt.status == "correct")
     totals = session.execute(
         select(
@@ -63,10 +65,10 @@ def part_statistics(session: Session, problem_id: str) -> dict[str, PartStats]:
             func.count(distinct(Attempt.learner_id)).filter(correct),
             func.count().filter(correct),
         )
-        .where(Attempt.problem_id == problem_id, Attempt.counted)
+        .where(Attempt.problem_id == problem_id, Attempt.counted, *among)
         .group_by(Attempt.part_id)
     ).all()
-    wrong = _common_wrong(session, problem_id)
+    wrong = _common_wrong(session, problem_id, among)
     return {
         part_id: PartStats(
             attempts=attempts,
@@ -79,10 +81,10 @@ def part_statistics(session: Session, problem_id: str) -> dict[str, PartStats]:
     }
 
 
-def _common_wrong(session: Session, problem_id: str) -> dict[str, tuple[WrongAnswer, ...]]:
+def _common_wrong(session: Session, problem_id: str, among: list[Any]) -> dict[str, tuple[WrongAnswer, ...]]:
     rows = session.execute(
         select(Attempt.part_id, Attempt.answer, Attempt.feedback)
-        .where(Attempt.problem_id == problem_id, Attempt.counted, Attempt.status == "incorrect")
+        .where(Attempt.problem_id == problem_id, Attempt.counted, Attempt.status == "incorrect", *among)
         .order_by(Attempt.id)
     )
     counts: dict[str, Counter[str]] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -11,14 +13,13 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 LEARNER_COOKIE = "quiz_learner"
-INSTRUCTOR_COOKIE = "quiz_instructor"
 ONE_YEAR = 365 * 24 * 3600
 
 
 class Signer:
     def __init__(self, key: str) -> None:
+        self._key = key.encode()
         self._learner = URLSafeSerializer(key, salt="learner")
-        self._instructor = URLSafeSerializer(key, salt="instructor")
 
     def learner(self, cookie: str | None) -> str | None:
         try:
@@ -27,17 +28,13 @@ class Signer:
             return None
         return value if isinstance(value, str) else None
 
+    def tag(self, purpose: str, value: str) -> str:
+        """A keyed hash of `value` for one purpose: what only this server can compute (e.g. an LTI state's
+        browser binding, kept in a cookie or the platform's storage)."""
+        return hmac.new(self._key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
     def sign_learner(self, learner_id: str) -> str:
         return self._learner.dumps(learner_id)
-
-    def instructor(self, cookie: str | None) -> bool:
-        try:
-            return bool(cookie) and self._instructor.loads(cookie) == "instructor"
-        except BadSignature:
-            return False
-
-    def sign_instructor(self) -> str:
-        return self._instructor.dumps("instructor")
 
 
 class LearnerCookieMiddleware(BaseHTTPMiddleware):
@@ -51,9 +48,15 @@ class LearnerCookieMiddleware(BaseHTTPMiddleware):
         learner_id = self.signer.learner(request.cookies.get(LEARNER_COOKIE))
         fresh = learner_id is None
         request.state.learner_id = learner_id or uuid.uuid4().hex
+        request.state.learner_fresh = fresh
         response = await call_next(request)
         # /lti/ routes set (or deliberately do not set) the cookie themselves: an LTI launch signs in its learner.
-        if fresh and not request.url.path.startswith(("/static/", "/api/", "/lti/")):
+        # A new learner only on a top-level page load: a cross-site post or an embedded request must never
+        # replace a student's identity (the cookie, SameSite=Lax, is not sent with them).
+        top_level = (
+            request.method in ("GET", "HEAD") and request.headers.get("sec-fetch-dest", "document") == "document"
+        )
+        if fresh and top_level and not request.url.path.startswith(("/static/", "/api/", "/lti/")):
             response.set_cookie(
                 LEARNER_COOKIE, self.signer.sign_learner(request.state.learner_id), max_age=ONE_YEAR,
                 httponly=True, samesite="lax", secure=self.secure,

@@ -8,24 +8,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import BankDep, ProblemDep
 from app.bank.variants import make_variant
+from app.storage.instructor_sessions import Scope
+from app.throttle import ThrottledLogin
+from app.web.csrf import check_form_token
 from app.web.deps import RepoDep, render
-from app.web.identity import INSTRUCTOR_COOKIE
+from app.web.instructor_auth import INSTRUCTOR_COOKIE, SESSION_LIFETIME, InstructorScope, end_session, start_session
 from app.web.views import problem_view
 
-router = APIRouter(prefix="/instructor", include_in_schema=False)
+router = APIRouter(prefix="/instructor", include_in_schema=False, dependencies=[Depends(check_form_token)])
 
 
-def require_instructor(request: Request) -> None:
+def require_instructor(request: Request, scope: InstructorScope) -> Scope:
     if not request.app.state.settings.instructor_token:
         raise HTTPException(404, "Instructor pages are closed: set QUIZ_INSTRUCTOR_TOKEN to open them.")
-    if not request.app.state.signer.instructor(request.cookies.get(INSTRUCTOR_COOKIE)):
-        raise HTTPException(401, "Sign in with the instructor token at /instructor/login.")
+    return scope
 
 
-Instructor = Annotated[None, Depends(require_instructor)]
+Instructor = Annotated[Scope, Depends(require_instructor)]
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -34,15 +37,25 @@ def login_form(request: Request) -> Response:
 
 
 @router.post("/login")
-def login(request: Request, token: Annotated[str, Form(max_length=500)]) -> Response:
+async def login(request: Request, token: Annotated[str, Form(max_length=500)], _: ThrottledLogin) -> Response:
     expected = request.app.state.settings.instructor_token
     if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
         return render(request, "instructor/login.html", {"error": "That token is not right."}, status_code=401)
+    session_id = await run_in_threadpool(start_session, request, Scope())
     response = RedirectResponse("/instructor", status_code=303)
     response.set_cookie(
-        INSTRUCTOR_COOKIE, request.app.state.signer.sign_instructor(), httponly=True, samesite="lax",
-        secure=request.app.state.settings.secure_cookies, max_age=12 * 3600,
+        INSTRUCTOR_COOKIE, session_id, httponly=True, samesite="lax",
+        secure=request.app.state.settings.secure_cookies, max_age=int(SESSION_LIFETIME.total_seconds()),
     )  # fmt: skip
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    """End this instructor session on the server too: the cookie, if copied, no longer opens anything."""
+    await run_in_threadpool(end_session, request)
+    response = RedirectResponse("/instructor/login", status_code=303)
+    response.delete_cookie(INSTRUCTOR_COOKIE)
     return response
 
 
@@ -63,6 +76,7 @@ def preview(
 
 
 @router.get("/problems/{problem_id}/stats", response_class=HTMLResponse)
-def statistics(request: Request, problem: ProblemDep, repo: RepoDep, _: Instructor) -> Response:
-    stats = repo.part_statistics(problem.id)
+def statistics(request: Request, problem: ProblemDep, repo: RepoDep, scope: Instructor) -> Response:
+    """Over every learner with the token; an LTI instructor sees only the learners of their course."""
+    stats = repo.part_statistics(problem.id, scope.learners())
     return render(request, "instructor/stats.html", {"problem": problem, "stats": stats})

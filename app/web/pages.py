@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import BankDep, CheckerDep, ProblemDep
 from app.bank.loader import Bank
-from app.practice import Practice
+from app.practice import Practice, attempt_budgets
+from app.throttle import ThrottledClient
+from app.web.csrf import check_form_token
 from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
-from app.web.forms import answers_from_form
+from app.web.forms import FormError, answers_from_form
 from app.web.views import problem_view
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_form_token)])
 
 
 def set_points(bank: Bank) -> dict[str, dict[str, dict[str, float]]]:
@@ -53,7 +55,8 @@ def problem_page(problem: ProblemDep, request: Request, repo: RepoDep, learner: 
     seed = repo.seed_for(learner, problem.id)
     summaries = repo.part_summaries(learner, problem.id, seed)
     hints = {part.id: repo.hints_revealed(learner, problem.id, part.id) for part in problem.parts}
-    view = problem_view(problem, seed, summaries, hints)
+    budgets = attempt_budgets(repo, learner, problem.id)
+    view = problem_view(problem, seed, summaries, hints, budgets=budgets)
     return render(request, "problem.html", {"view": view, "seed": seed})
 
 
@@ -63,15 +66,18 @@ def back_to(problem_id: str, anchor: str = "") -> RedirectResponse:
 
 @router.post("/problems/{problem_id}")
 async def submit(
-    problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep
+    problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep, _: ThrottledClient
 ) -> Response:
     """Grade one part (button `part=<id>`) or every answered part (`part=*`), then show the page again."""
     form = await request.form()
     target = str(form.get("part", "*"))
-    part_ids = [p.id for p in problem.parts if target in ("*", p.id)]
-    if not part_ids:
+    parts = [p for p in problem.parts if target in ("*", p.id)]
+    if not parts:
         raise HTTPException(422, f"No part {target!r} in this problem.")
-    answers = answers_from_form(form, part_ids)
+    try:
+        answers = await run_in_threadpool(answers_from_form, form, parts)
+    except FormError as error:
+        raise HTTPException(422, error.message) from None
     hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
     await Practice(repo, checker, hooks).submit(learner, problem, answers)
     return back_to(problem.id, f"part-{target}" if target != "*" else "")

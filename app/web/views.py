@@ -91,9 +91,11 @@ def problem_view(
     summaries: dict[str, PartSummary] | None = None,
     hints_revealed: dict[str, int] | None = None,
     reveal_all: bool = False,
+    budgets: dict[str, PartSummary] | None = None,
 ) -> ProblemView:
+    """`summaries` are the learner's at this variant; `budgets` count attempts over every variant."""
     variant = make_variant(problem, seed)
-    summaries, hints_revealed = summaries or {}, hints_revealed or {}
+    summaries, hints_revealed, budgets = summaries or {}, hints_revealed or {}, budgets or {}
     parts = []
     for part in problem.parts:
         summary = summaries.get(part.id)
@@ -105,7 +107,7 @@ def problem_view(
                 prompt=markdown(part.prompt, variant),
                 widget=_widget(part, variant),
                 summary=summary,
-                attempts_left=attempts_left(part.max_attempts, summary),
+                attempts_left=attempts_left(part, budgets.get(part.id)),
                 hints=[inline(h, variant) for h in part.hints[:shown]],
                 more_hints=shown < len(part.hints),
                 solution=markdown(part.solution, variant) if is_released and part.solution else None,

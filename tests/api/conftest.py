@@ -44,15 +44,18 @@ class Api:
 
 
 @contextmanager
-def running_api(data_dir: Path, database_url: str | None = None, problems_dir: Path | None = None) -> Iterator[Api]:
+def running_api(
+    data_dir: Path, database_url: str | None = None, problems_dir: Path | None = None, **overrides: object
+) -> Iterator[Api]:
     settings = Settings(
         problems_dir=problems_dir or ROOT / "problems",
         templates_dir=ROOT / "templates",
         static_dir=ROOT / "static",
         data_dir=data_dir,
         database_url=database_url,
+        secret_key="a-secret-every-host-of-the-test-shares" if database_url else None,
         workers=2,
-        **UNLIMITED,
+        **{**UNLIMITED, **overrides},  # type: ignore[arg-type]
     )
     with TestClient(create_app(settings)) as client:
         yield Api(client)

@@ -150,6 +150,7 @@ def test_accept_negotiation(accept: str, csv_wanted: bool) -> None:
 @pytest.mark.parametrize(("value", "cell"), [
     ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
     ("\r=1", "'\r=1"), ("Ada", "Ada"), ("a=b", "a=b"), (None, ""), ("", ""),
+    (" =1+1", "' =1+1"), ("  +1", "'  +1"), ("\n-1", "'\n-1"), ("\u00a0@SUM(A1)", "'\u00a0@SUM(A1)"), (" Ada", " Ada"),
 ])  # fmt: skip
 def test_text_cells_never_start_a_formula(value: str | None, cell: str) -> None:
     assert spreadsheet_text(value) == cell

@@ -41,7 +41,7 @@ def test_a_transposed_gradient_gets_shape_feedback_then_the_fix_is_correct(clien
     right = check(client, "c147-w23-2", {"delta_W1": "delta_b1 @ x.T"}).json()
     assert right["parts"]["delta_W1"] == {
         "status": "correct", "score": 1.0, "feedback": "Correct.", "reason": "correct",
-        "latex": "\\delta_{b_{1}} {x}^{\\top}", "position": None,
+        "latex": "\\delta_{b_{1}} {x}^{\\top}", "position": None, "note": None,
     }  # fmt: skip
     assert right["score"] == right["max_score"] == 3.0
 

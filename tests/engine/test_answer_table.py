@@ -334,7 +334,7 @@ TABLE: list[tuple[str, str, str, tuple[str, str]]] = [
         wrong("shape"),
     ),
     ("expected_theta_t", "invalid-theta0-not-allowed", "-epsilon mu t + theta0", bad("unknown_name")),
-    ("expected_theta_t", "invalid-g-not-allowed", "-epsilon sum(g[k], k, 1, t)", bad("syntax")),
+    ("expected_theta_t", "invalid-g-not-allowed", "-epsilon sum(g[k], k, 1, t)", bad("unknown_name")),
     ("expected_theta_t", "invalid-column-times-column", "-epsilon mu / (1 - alpha) (t - alpha) mu", bad("shape")),
     (
         "expected_theta_t",

@@ -165,3 +165,21 @@ def test_a_gradient_needs_a_scalar_that_depends_on_wrt() -> None:
         VariableGraph({**SOFTMAX, "bad": spec(grad={"of": "z", "wrt": "W"})}, DIMS)
     with pytest.raises(AuthorError, match="L does not depend on y2"):
         VariableGraph({**SOFTMAX, "y2": spec(), "bad": spec(grad={"of": "L", "wrt": "y2"})}, DIMS)
+
+
+def test_every_fourth_trial_puts_what_feeds_a_relu_beside_its_kink() -> None:
+    variables = {"x": spec(shape=["D", 1]), "W": spec(shape=["C", "D"]), "b": spec(shape=["C", 1]),
+                 "z": spec(expr="W x + b"), "h": spec(expr="relu(z)")}  # fmt: skip
+    graph = VariableGraph(variables, DIMS)
+    assert graph.kinks() == [("z", 0.0)]
+    trials = sample_trials(variables, DIMS, 12, seed=4, derive=graph.evaluate, near_kinks=graph.near_kinks)
+    beside = [np.abs(t.env["z"]) for t in trials[3::4]]
+    assert all(np.any((a >= 1e-6 * 0.999) & (a <= 1e-2)) for a in beside)
+    signs = {float(np.sign(v)) for t in trials[3::4] for v in t.env["z"].ravel() if abs(v) <= 1e-2}
+    assert signs == {-1.0, 1.0}
+
+
+def test_reals_over_orders_of_magnitude_are_spread_over_them() -> None:
+    drawn = [t.env["lr"] for t in sample_trials({"lr": spec(uniform=[0.001, 2])}, {}, 200, seed=2)]
+    assert min(drawn) < 0.01 and max(drawn) > 1
+    assert all(0.001 <= v <= 2 for v in drawn)

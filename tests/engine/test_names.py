@@ -158,7 +158,6 @@ FAMILY_ERRORS = [
     ("2 g", "`g` is an indexed family: write one member, e.g. g[k].", 2),
     ("x[1]", "`x` cannot be indexed with [...]. Indexed names here: g.", 0),
     ("yhat[1]", "`yhat` cannot be indexed with [...]. Indexed names here: g.", 0),
-    ("h[1]", "`h` cannot be indexed with [...]. Indexed names here: g.", 0),
 ]
 
 
@@ -167,6 +166,12 @@ def test_family_misuse(typed: str, message: str, position: int) -> None:
     with pytest.raises(ParseError) as caught:
         read(typed)
     assert (caught.value.code, caught.value.message, caught.value.position) == ("syntax", message, position)
+
+
+def test_indexing_a_name_the_question_does_not_declare_says_so() -> None:
+    with pytest.raises(UnknownName) as caught:
+        resolve(parse("h[1]"), Scope.of(Symbol("x", ("n", 1)), Symbol("g", ("n", 1), "family")))
+    assert caught.value.message == "`h` is not a name in this question. Names you can use here: g, x."
 
 
 def test_indexing_without_families_gives_no_hint() -> None:

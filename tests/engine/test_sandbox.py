@@ -78,9 +78,7 @@ def test_exception_with_custom_init_keeps_its_attributes(pool: WorkerPool) -> No
     assert "Traceback in the sandbox worker" in "".join(caught.value.__notes__)
 
 
-def test_unpicklable_exception_is_a_crash_with_repr_logged(
-    pool: WorkerPool, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_unpicklable_exception_is_a_crash_with_repr_logged(pool: WorkerPool, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR, logger="app.engine.sandbox"), pytest.raises(WorkerCrashed):
         pool.run(tasks.fail_unpicklable)
     assert "LockedError('holds a lock')" in caplog.text

@@ -33,7 +33,7 @@ EDGE: dict[str, Any] = {
     "statement": EDGE_STATEMENT,
     "parameters": {"lr": {"exam": 0.25, "uniform": [0.1, 0.5]}},
     "parts": [
-        {"id": "ratio", "label": "9a", "kind": "number", "answer": "lr * 4", "points": 2},
+        {"id": "ratio", "label": "9a", "kind": "number", "answer": "lr * 4", "points": 2, "rtol": 0.005},
         {"id": "negative", "label": "9b", "kind": "number", "answer": -2.5, "rtol": 0.01},
         {"id": "zero", "label": "9c", "kind": "number", "answer": 0.0, "atol": 0.001},
         {

@@ -33,7 +33,7 @@ def part() -> ConditionPart:
         ({"alpha": 10, "beta": 1}, "correct", "correct", "Correct."),
         ({"alpha": "10000", "beta": "1,000"}, "correct", "correct", "Correct."),
         ({"alpha": "1/1000", "beta": "1/10000"}, "correct", "correct", "Correct."),
-        ({"alpha": 1, "beta": 0.1001}, "correct", "correct", "Correct."),
+        ({"alpha": 1, "beta": 0.1001}, "incorrect", "wrong", UNSATISFIED),  # exact: 0.1001 is not 1/10
         ({"alpha": 1, "beta": 10}, "incorrect", "wrong", UNSATISFIED),
         ({"alpha": 1, "beta": 1}, "incorrect", "wrong", UNSATISFIED),
         ({"alpha": -10, "beta": -1}, "incorrect", "wrong", POSITIVE),

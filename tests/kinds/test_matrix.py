@@ -32,7 +32,7 @@ def part() -> MatrixPart:
         ("0 0 0; 0.125 0.125 -0.125; 0 0 0", "correct", "correct", "Correct."),
         ("0, 0, 0\n1/8, 1/8, -1/8\n0, 0, 0", "correct", "correct", "Correct."),
         ("[[0, 0, 0], [0.125, 0.125, -0.125], [0, 0, 0]]", "correct", "correct", "Correct."),
-        ("[0 0 0; 0.1251 0.125 -0.125; 0 0 0]", "correct", "correct", "Correct."),
+        ("[0 0 0; 0.1251 0.125 -0.125; 0 0 0]", "incorrect", "wrong", "1 of the 9 entries is wrong."),  # 1/8 exactly
         ("0 0 0; 0.125 0.125 0.125; 0 0 0", "incorrect", "wrong", "1 of the 9 entries is wrong."),
         ("0 0 0; 0.5 0.5 -0.5; 0 0 0", "incorrect", "wrong", "3 of the 9 entries are wrong."),
         ("0 0 0; -0.125 -0.125 0.125; 0 0 0", "incorrect", "sign", "Every entry has the wrong sign."),

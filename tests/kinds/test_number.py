@@ -24,7 +24,8 @@ def part() -> NumberPart:
     [
         ("10", "correct", "correct", "Correct."),
         (10, "correct", "correct", "Correct."),
-        (10.04, "correct", "correct", "Correct."),
+        (10.04, "incorrect", "wrong", "That is not the right value."),  # exact by default: no rounding asked for
+        (10 + 1e-12, "correct", "correct", "Correct."),
         ("1e1", "correct", "correct", "Correct."),
         ("10000/1000", "correct", "correct", "Correct."),
         (
@@ -87,7 +88,11 @@ def test_reference_answer_and_public_view(part: NumberPart, variant: Variant) ->
     [
         ("n_neg / n_pos", [], []),
         ("n_neg / 0", [], ["the answer: expression 'n_neg / 0' is not a finite number in this variant"]),
-        ("lam", [{"answer": 0.501, "message": "m"}], ["mistake 0.501 equals the answer within the tolerance"]),
+        (
+            "lam",
+            [{"answer": 0.5 + 1e-13, "message": "m"}],
+            ["mistake 0.5000000000001 equals the answer within the tolerance"],
+        ),
         (
             "lam",
             [{"answer": "lam x", "message": "m"}],
@@ -99,3 +104,15 @@ def test_author_problems(
     variant: Variant, answer: object, mistakes: list[dict[str, object]], problems: list[str]
 ) -> None:
     assert NumberPart(id="p", label="x", answer=answer, mistakes=mistakes).author_problems(variant) == problems
+
+
+@pytest.mark.parametrize(
+    ("sig_figs", "answer", "status"),
+    [(3, "0.333", "correct"), (3, "0.3334", "correct"), (3, "0.33", "incorrect"), (3, "1/3", "correct"),
+     (None, "0.333", "incorrect"), (None, "1/3", "correct"), (2, "0.34", "incorrect")],
+)  # fmt: skip
+def test_an_author_can_ask_for_significant_figures(
+    variant: Variant, sig_figs: int | None, answer: str, status: str
+) -> None:
+    part = NumberPart(id="third", label="x", answer="1/3", sig_figs=sig_figs)
+    assert part.check(answer, variant).status == status

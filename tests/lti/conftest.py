@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import html
+import re
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -113,24 +116,58 @@ def drain(app: FastAPI, now: datetime) -> DrainReport:
     return asyncio.run(app.state.lti_outbox.drain_once(now))
 
 
-def login(client: TestClient, platform: FakePlatform, **params: Any) -> tuple[str, str]:
-    """OIDC login initiation as the LMS starts it; (state, nonce) from the redirect to the LMS."""
+# What each browser's LMS page keeps for the tool (1EdTech platform storage): browser → key → value.
+PLATFORM_STORAGE: weakref.WeakKeyDictionary[TestClient, dict[str, str]] = weakref.WeakKeyDictionary()
+SAME_ORIGIN = {"sec-fetch-site": "same-origin"}  # what a browser sends with a post from one of the tool's pages
+
+
+def data_attribute(page: str, name: str) -> str:
+    found = re.search(rf'{name}="([^"]*)"', page)
+    assert found is not None, f"no {name} in the page"
+    return html.unescape(found.group(1))
+
+
+def login(client: TestClient, platform: FakePlatform, *, storage: bool = False, **params: Any) -> tuple[str, str]:
+    """OIDC login initiation as the LMS starts it; (state, nonce) from the redirect to the LMS. With `storage`
+    the LMS offers its platform storage, and the tool's page keeps the login's binding there."""
     query = {
         "iss": platform.issuer, "login_hint": "hint-1", "target_link_uri": "https://testserver/lti/launch",
         "client_id": platform.client_id, "lti_deployment_id": platform.deployments[0], **params,
     }  # fmt: skip
+    if storage:
+        query["lti_storage_target"] = "_parent"
     response = client.get(
         "/lti/login", params={k: v for k, v in query.items() if v is not None}, follow_redirects=False
     )
-    assert response.status_code == 302, response.text
-    sent = {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
+    if storage:
+        assert response.status_code == 200 and "data-storage-put" in response.text, response.text
+        assert data_attribute(response.text, "data-origin") == f"https://{platform.host}"
+        key, value = data_attribute(response.text, "data-key"), data_attribute(response.text, "data-value")
+        PLATFORM_STORAGE.setdefault(client, {})[key] = value  # what the LMS's storage frame keeps
+        location = data_attribute(response.text, "data-redirect")
+    else:
+        assert response.status_code == 302, response.text
+        location = response.headers["location"]
+    sent = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
     return sent["state"], sent["nonce"]
 
 
 def launch(client: TestClient, platform: FakePlatform, *, keep_cookie: bool = False, **claims: Any) -> httpx.Response:
-    """Login then launch. Without `keep_cookie` the frame has lost the state cookie (third-party cookies blocked)."""
-    state, nonce = login(client, platform)
+    """Login then launch. Without `keep_cookie` the frame has lost the state cookie (third-party cookies blocked)
+    and the binding comes from the LMS's platform storage instead, read by the tool's page."""
+    state, nonce = login(client, platform, storage=not keep_cookie)
     if not keep_cookie:
         client.cookies.delete(f"quiz_lti_state_{state}")
     token = platform.id_token(nonce, **claims)
-    return client.post("/lti/launch", data={"id_token": token, "state": state}, follow_redirects=False)
+    response = client.post("/lti/launch", data={"id_token": token, "state": state}, follow_redirects=False)
+    if keep_cookie or "data-storage-get" not in response.text:
+        return response
+    return finish_from_storage(client, response.text, state)
+
+
+def finish_from_storage(client: TestClient, page: str, state: str) -> httpx.Response:
+    """What the storage page's script does: read the binding from the LMS's storage, post it back."""
+    value = PLATFORM_STORAGE.get(client, {}).get(data_attribute(page, "data-key"), "")
+    ticket = data_attribute(page, 'name="storage_ticket" value')
+    form = {"state": state, "storage_ticket": ticket, "storage_value": value}
+    return client.post("/lti/launch", data=form, headers=SAME_ORIGIN, follow_redirects=False)

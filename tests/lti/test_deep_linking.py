@@ -104,3 +104,9 @@ def test_only_instructors_get_the_picker_and_only_for_lti_links(browser: TestCli
     assert picker(browser, moodle, roles=[LEARNER]).status_code == 403
     refused = picker(browser, moodle, accept_types=["file", "html"])
     assert refused.status_code == 400 and "accepts only file, html here" in refused.text
+
+
+@pytest.mark.parametrize("return_url", ["javascript:alert(document.cookie)", "http://lms.test/return", "data:,x"])
+def test_a_return_url_that_is_not_https_is_refused(browser: TestClient, moodle: FakePlatform, return_url: str) -> None:
+    page = picker(browser, moodle, deep_link_return_url=return_url)
+    assert page.status_code == 401 and "is not an https URL" in html.unescape(page.text)

@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from app.lti import claims as c
 from app.lti.outbox import DrainReport
 from app.storage.lti import LtiGradePost
+from tests.forms import post_form
 from tests.lti.conftest import MOODLE_LINEITEM, NOW, drain, launch
 from tests.lti.platform import FakePlatform
 
@@ -46,7 +47,7 @@ def start(browser: TestClient, platform: FakePlatform, link: dict[str, str], sub
 
 
 def answer(browser: TestClient, part: str, text: str | list[str], problem: str = PROBLEM) -> None:
-    assert browser.post(f"/problems/{problem}", data={"part": part, f"a.{part}": text}).status_code == 200
+    assert post_form(browser, f"/problems/{problem}", {"part": part, f"a.{part}": text}).status_code == 200
 
 
 def posts(app: FastAPI) -> list[LtiGradePost]:
@@ -91,10 +92,14 @@ def test_the_best_or_the_latest_attempt_counts_as_the_deployment_says(
     total = float(sum(part.points for problem in bank if problem.set == SET for part in problem.parts))
     best_item, latest_item = "https://lms.test/lineitems/best/lineitem", "https://lms.test/lineitems/latest/lineitem"
     sub = start(browser, moodle, {c.CUSTOM_SET: SET}, **moodle.ags(best_item))
-    start(browser, moodle, {c.CUSTOM_SET: SET}, sub, **{c.DEPLOYMENT_ID: "dep-latest"}, **moodle.ags(latest_item))
     answer(browser, "sign_activation", "no")  # right: 3 points
-    answer(browser, "sign_activation", "yes")  # wrong: the latest attempt scores 0
-    answer(browser, "sign_activation", "")  # blank: not an attempt, nothing queued
+    answer(browser, "sign_activation", "yes")  # wrong, but the best attempt counts: still 3
+    # The same person launched from the other deployment is another learner there (learners are per deployment).
+    other = TestClient(lti_app, base_url="https://testserver")
+    start(other, moodle, {c.CUSTOM_SET: SET}, sub, **{c.DEPLOYMENT_ID: "dep-latest"}, **moodle.ags(latest_item))
+    answer(other, "sign_activation", "no")  # right: 3 points
+    answer(other, "sign_activation", "yes")  # wrong: the latest attempt scores 0
+    answer(other, "sign_activation", "")  # blank: not an attempt, nothing queued
     before = len(moodle.accepted)
     assert drain(lti_app, NOW).sent == 2  # the first latest-post was superseded before it was sent
     sent = {call.url.split("/")[4]: call.json() for call in moodle.accepted[before:]}  # …/lineitems/<name>/…
@@ -102,7 +107,7 @@ def test_the_best_or_the_latest_attempt_counts_as_the_deployment_says(
         "best": (3.0, total, sub), "latest": (0.0, total, sub),
     }  # fmt: skip
     assert sorted(p.status for p in posts(lti_app)) == ["sent", "sent", "superseded"]
-    answer(browser, "sign_activation", "yes")  # the same scores again: nothing new to send
+    answer(other, "sign_activation", "yes")  # the same scores again: nothing new to send
     assert len(posts(lti_app)) == 3 and drain(lti_app, NOW).sent == 0
 
 
@@ -162,8 +167,7 @@ def test_failed_posts_are_shown_to_instructors_and_can_be_sent_again(
     page = teacher.get("/instructor/lti")
     assert page.status_code == 200 and "score post: HTTP 422" in page.text and "failed: 1" in page.text
     assert teacher.post("/instructor/lti/retry", data={"csrf": "forged"}).status_code == 403
-    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
-    assert teacher.post("/instructor/lti/retry", data={"csrf": csrf}).status_code == 200
+    assert post_form(teacher, "/instructor/lti/retry", {}, page="/instructor/lti").status_code == 200
     assert drain(lti_app, NOW + timedelta(minutes=1)).sent == 1 and [p.status for p in posts(lti_app)] == ["sent"]
 
 

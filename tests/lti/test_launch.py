@@ -3,7 +3,9 @@ in frames and the new-window fallback, and every rejection — which records not
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import re
 import time
 import uuid
@@ -14,9 +16,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.lti import claims as c
+from app.settings import Settings
 from app.storage.lti import LtiLaunch
 from app.storage.models import Learner
-from tests.lti.conftest import MOODLE_LINEITEM, launch, login
+from app.throttle import ClientLimits
+from tests.lti.conftest import MOODLE_LINEITEM, SAME_ORIGIN, data_attribute, finish_from_storage, launch, login
 from tests.lti.platform import INSTRUCTOR, LEARNER, TEST_USER, FakePlatform, rsa_key
 
 SET = "c147-w23-midterm"
@@ -99,13 +103,18 @@ def test_a_learner_launch_in_a_frame_without_cookies_offers_a_new_window(
     assert TestClient(lti_app, base_url="https://testserver").get("/lti/cookie-check").json() == {"cookies": False}
 
     open_url = re.search(r'href="(/lti/open/[^"]+)"', response.text)
-    assert open_url is not None
+    key = data_attribute(response.text, "data-open-key")
+    assert open_url is not None and 'rel="opener"' in response.text
     window = TestClient(lti_app, base_url="https://testserver")  # a new top-level window: no cookie yet
-    opened = window.get(open_url.group(1), follow_redirects=False)
+    page = window.get(open_url.group(1), follow_redirects=False)  # asks its opener, the launch page, for the key
+    assert page.status_code == 200 and "quiz_learner" not in window.cookies
+    ticket = data_attribute(page.text, 'name="ticket" value')
+    opened = window.post("/lti/open", data={"ticket": ticket, "key": key}, headers=SAME_ORIGIN, follow_redirects=False)
     assert (opened.status_code, opened.headers["location"]) == (303, f"/sets/{SET}")
     assert "SameSite=lax" in cookie_header(opened, "quiz_learner")
     assert lti_app.state.signer.learner(window.cookies["quiz_learner"]) == learner.id
-    assert window.get(open_url.group(1), follow_redirects=False).status_code == 410  # single use
+    again = window.post("/lti/open", data={"ticket": ticket, "key": key}, headers=SAME_ORIGIN)
+    assert again.status_code == 410  # single use
 
 
 def test_when_the_frame_kept_the_state_cookie_the_launch_goes_straight_to_the_problem(
@@ -253,3 +262,114 @@ def test_an_unknown_state_is_refused(browser: TestClient, moodle: FakePlatform) 
     token = moodle.id_token("whatever")
     response = browser.post("/lti/launch", data={"id_token": token, "state": "made-up"})
     assert response.status_code == 401 and "unknown state" in html.unescape(response.text)
+
+
+def with_header(token: str, header: dict) -> str:  # type: ignore[type-arg]
+    encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+    return ".".join([encoded, *token.split(".")[1:]])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [{"alg": "RS256", "kid": {"$ne": 1}}, {"alg": "RS256", "kid": "k", "crit": ["exp"]}],
+    ids=["kid-not-a-string", "crit"],
+)
+def test_a_header_the_jwt_library_refuses_is_a_400_and_records_nothing(
+    browser: TestClient,
+    lti_app: FastAPI,
+    moodle: FakePlatform,
+    header: dict,  # type: ignore[type-arg]
+) -> None:
+    sub = uuid.uuid4().hex
+    state, nonce = login(browser, moodle)
+    token = with_header(moodle.id_token(nonce, sub=sub, **{c.CUSTOM: {c.CUSTOM_SET: SET}}), header)
+    response = browser.post("/lti/launch", data={"id_token": token, "state": state})
+    assert response.status_code == 400 and "not a JWT this tool accepts" in html.unescape(response.text)
+    assert learners(lti_app, sub) == []
+
+
+def test_an_empty_subject_is_refused(browser: TestClient, lti_app: FastAPI, moodle: FakePlatform) -> None:
+    response = launch(browser, moodle, sub="", **{c.CUSTOM: {c.CUSTOM_SET: SET}})
+    assert response.status_code == 401 and "sub (the user's id) is empty" in html.unescape(response.text)
+    assert learners(lti_app, "") == [] and "quiz_learner" not in browser.cookies
+
+
+@pytest.mark.parametrize(
+    "roles",
+    [[INSTRUCTOR + "\n"], ["Instructor\n"], [INSTRUCTOR + "x"], [" " + INSTRUCTOR]],
+)
+def test_a_role_that_only_starts_like_instructor_is_not_one(roles: list[str]) -> None:
+    assert c.is_teaching_role(roles) is False
+    assert c.is_teaching_role([INSTRUCTOR]) is True
+
+
+def test_logins_from_one_address_are_rate_limited(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = Settings(data_dir=lti_app.state.settings.data_dir, address_rate_burst=3, address_rate_per_minute=1)
+    monkeypatch.setattr(lti_app.state, "client_limits", ClientLimits.from_settings(small), raising=False)
+    for _ in range(3):
+        login(browser, moodle)
+    query = {"iss": moodle.issuer, "login_hint": "1", "target_link_uri": "x", "client_id": moodle.client_id}
+    refused = browser.get("/lti/login", params=query, follow_redirects=False)
+    assert refused.status_code == 429 and "retry after 60 s" in refused.text
+
+
+def test_the_same_sub_from_two_tenants_of_one_issuer_is_two_learners(
+    browser: TestClient, lti_app: FastAPI, canvas: FakePlatform, canvas_b: FakePlatform
+) -> None:
+    sub = uuid.uuid4().hex
+    link = {c.CUSTOM: {c.CUSTOM_SET: SET}}
+    assert launch(browser, canvas, sub=sub, **link).status_code == 200
+    other_browser = TestClient(lti_app, base_url="https://testserver")
+    assert launch(other_browser, canvas_b, sub=sub, **link).status_code == 200
+    found = learners(lti_app, sub)
+    assert len(found) == 2
+    assert sorted(learner.lti_client_id or "" for learner in found) == sorted([canvas.client_id, canvas_b.client_id])
+    signer = lti_app.state.signer
+    assert signer.learner(browser.cookies["quiz_learner"]) != signer.learner(other_browser.cookies["quiz_learner"])
+
+
+def test_a_launch_posted_from_another_browser_is_refused(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform
+) -> None:
+    sub = uuid.uuid4().hex
+    state, nonce = login(browser, moodle)  # the attacker's own login, in the attacker's browser
+    token = moodle.id_token(nonce, sub=sub, **{c.CUSTOM: {c.CUSTOM_SET: SET}})
+    victim = TestClient(lti_app, base_url="https://testserver")  # lured to a page that auto-posts the launch
+    page = victim.post("/lti/launch", data={"id_token": token, "state": state}, follow_redirects=False)
+    assert page.status_code == 200 and "data-storage-get" in page.text  # nothing ties it to this browser yet
+    assert "quiz_learner" not in victim.cookies and learners(lti_app, sub) == []
+    binding = browser.cookies[f"quiz_lti_state_{state}"]  # known to the attacker, who can post it cross-site
+    ticket = data_attribute(page.text, 'name="storage_ticket" value')
+    forged = {"state": state, "storage_ticket": ticket, "storage_value": binding}
+    refused = victim.post("/lti/launch", data=forged, headers={"sec-fetch-site": "cross-site"})
+    assert refused.status_code == 401 and "not started in this browser" in html.unescape(refused.text)
+    empty = finish_from_storage(victim, page.text, state)  # the victim's LMS page keeps nothing for this login
+    assert empty.status_code == 401 and "quiz_learner" not in victim.cookies and learners(lti_app, sub) == []
+
+
+def test_a_ticket_link_opened_in_another_browser_signs_nobody_in(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform
+) -> None:
+    response = launch(browser, moodle, sub=uuid.uuid4().hex, **{c.CUSTOM: {c.CUSTOM_SET: SET}})
+    open_url = re.search(r'href="(/lti/open/[^"]+)"', response.text)
+    assert open_url is not None
+    victim = TestClient(lti_app, base_url="https://testserver")
+    page = victim.get(open_url.group(1), follow_redirects=False)
+    assert page.status_code == 200 and "quiz_learner" not in victim.cookies
+    key = data_attribute(response.text, "data-open-key")  # the attacker's own launch page holds it
+    ticket = data_attribute(page.text, 'name="ticket" value')
+    cross_site = victim.post("/lti/open", data={"ticket": ticket, "key": key}, headers={"sec-fetch-site": "cross-site"})
+    assert cross_site.status_code == 403 and "quiz_learner" not in victim.cookies
+    no_opener = victim.post("/lti/open", data={"ticket": ticket, "key": ""}, headers=SAME_ORIGIN)
+    assert no_opener.status_code == 403 and "quiz_learner" not in victim.cookies
+
+
+def test_a_configured_tool_url_is_used_whatever_the_host_header_says(
+    browser: TestClient, lti_app: FastAPI, moodle: FakePlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lti_app.state.lti.settings, "lti_tool_url", "https://quiz.example.edu")
+    query = {"iss": moodle.issuer, "login_hint": "1", "target_link_uri": "x", "client_id": moodle.client_id}
+    response = browser.get("/lti/login", params=query, headers={"host": "evil.example"}, follow_redirects=False)
+    assert "redirect_uri=https%3A%2F%2Fquiz.example.edu%2Flti%2Flaunch" in response.headers["location"]

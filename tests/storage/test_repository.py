@@ -54,6 +54,25 @@ def test_an_lti_launch_finds_or_creates_its_learner(repo: Repository) -> None:
     assert other is not None and other.id != created.id
 
 
+def test_lti_learners_are_kept_apart_by_client_id_and_deployment(repo: Repository) -> None:
+    def learner(client_id: str, deployment_id: str) -> str:
+        found = repo.learner_by_lti("https://cloud.example", "s-2", client_id=client_id, deployment_id=deployment_id)
+        assert found is not None
+        return found.id
+
+    ids = {learner("tenant-a", "1"), learner("tenant-b", "1"), learner("tenant-a", "2")}
+    assert len(ids) == 3 and learner("tenant-a", "1") in ids
+
+
+def test_a_learner_recorded_before_the_key_included_the_registration_is_adopted_once(repo: Repository) -> None:
+    legacy = repo.learner_by_lti("https://one.example", "s-3")
+    assert legacy is not None
+    adopted = repo.learner_by_lti("https://one.example", "s-3", client_id="c", deployment_id="d", adopt_legacy=True)
+    assert adopted is not None and adopted.id == legacy.id and adopted.lti_client_id == "c"
+    elsewhere = repo.learner_by_lti("https://one.example", "s-3", client_id="c", deployment_id="e", adopt_legacy=True)
+    assert elsewhere is not None and elsewhere.id != legacy.id
+
+
 # Variants
 
 

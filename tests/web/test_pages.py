@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from app.throttle import ClientLimits
+from tests.forms import form_tokens, post_form
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMITED = """\
@@ -54,7 +56,7 @@ def student(app) -> TestClient:  # type: ignore[no-untyped-def]
 
 
 def answer(client: TestClient, problem: str, part: str, text: str) -> str:
-    return client.post(f"/problems/{problem}", data={"part": part, f"a.{part}": text}).text
+    return post_form(client, f"/problems/{problem}", {"part": part, f"a.{part}": text}).text
 
 
 def test_a_first_visit_gets_a_signed_learner_cookie_and_a_forged_one_is_replaced(student: TestClient) -> None:
@@ -77,17 +79,17 @@ def test_progress_shows_on_home_and_set_pages(student: TestClient) -> None:
 
 def test_a_new_variant_changes_the_numbers_and_is_kept(student: TestClient) -> None:
     assert "Variant as printed in the exam" in student.get("/problems/c147-w23-1").text
-    page = student.post("/problems/c147-w23-1/variant").text
+    page = post_form(student, "/problems/c147-w23-1/variant", {}).text
     seed = re.search(r"Variant #(\d+)", page)
     assert seed
     assert f"Variant #{seed.group(1)}" in student.get("/problems/c147-w23-1").text
 
 
 def test_hints_are_revealed_one_at_a_time(student: TestClient) -> None:
-    page = student.post("/problems/c147-w23-4/hint", data={"part": "theta_t"}).text
+    page = post_form(student, "/problems/c147-w23-4/hint", {"part": "theta_t"}).text
     section = re.search(r'<section class="part[^"]*" id="part-theta_t".*?</section>', page, re.S).group(0)  # type: ignore[union-attr]
     assert section.count("<li>") == 1 and "First unroll the velocity" in section
-    page = student.post("/problems/c147-w23-4/hint", data={"part": "theta_t"}).text
+    page = post_form(student, "/problems/c147-w23-4/hint", {"part": "theta_t"}).text
     section = re.search(r'<section class="part[^"]*" id="part-theta_t".*?</section>', page, re.S).group(0)  # type: ignore[union-attr]
     assert section.count("<li>") == 2 and ">Hint<" not in section
 
@@ -106,8 +108,8 @@ def test_an_invalid_answer_costs_no_attempt_and_attempts_run_out(student: TestCl
 
 def test_instructor_pages_need_the_token(student: TestClient) -> None:
     assert student.get("/instructor").status_code == 401
-    assert student.post("/instructor/login", data={"token": "wrong-token-123"}).status_code == 401
-    assert student.post("/instructor/login", data={"token": "a-long-instructor-token"}).status_code == 200
+    assert post_form(student, "/instructor/login", {"token": "wrong-token-123"}).status_code == 401
+    assert post_form(student, "/instructor/login", {"token": "a-long-instructor-token"}).status_code == 200
     preview = student.get("/instructor/problems/c147-w23-2?seed=5").text
     assert "delta_b1 @ x.T" in preview and "Anticipated mistakes" in preview
 
@@ -115,7 +117,59 @@ def test_instructor_pages_need_the_token(student: TestClient) -> None:
 def test_instructor_statistics_list_the_most_common_wrong_answers(student: TestClient) -> None:
     for _ in range(2):
         answer(student, "c147-w23-2", "delta_W1", "W2.T delta_b2 x.T")
-    student.post("/instructor/login", data={"token": "a-long-instructor-token"})
+    post_form(student, "/instructor/login", {"token": "a-long-instructor-token"})
     stats = student.get("/instructor/problems/c147-w23-2/stats").text
     assert "<code>W2.T delta_b2 x.T</code></td><td>2</td>" in stats
     assert "the mask (z1 &gt; 0) is missing" in stats
+
+
+def learner_of(client: TestClient) -> str:
+    learner = client.app.state.signer.learner(client.cookies["quiz_learner"])  # type: ignore[attr-defined]
+    assert learner is not None
+    return learner
+
+
+def attempts_stored(client: TestClient, problem_id: str) -> dict:  # type: ignore[type-arg]
+    from app.storage.repository import Repository
+
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        return Repository(session).part_summaries(learner_of(client), problem_id)
+
+
+def test_a_huge_grid_index_is_refused_at_once_and_nothing_is_stored(student: TestClient) -> None:
+    token = form_tokens(student, "/problems/c147-w23-2")["csrf"]
+    body = "part=delta_W1&a.delta_W1.3999.3999=1"  # 40 bytes that once asked for a 4000 × 4000 grid
+    response = student.post(
+        "/problems/c147-w23-2",
+        content=f"csrf={token}&{body}",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 422
+    assert "is not a matrix: it takes no grid cells" in response.json()["detail"]
+    assert attempts_stored(student, "c147-w23-2") == {}
+
+
+def test_a_grid_beyond_the_largest_matrix_is_refused_and_nothing_is_stored(student: TestClient) -> None:
+    student.get("/problems/c147-w23-3")
+    response = post_form(student, "/problems/c147-w23-3", {"part": "linf_gradient", "a.linf_gradient.3999.3999": "1"})
+    assert response.status_code == 422
+    assert "at most 20 rows and 20 columns" in response.json()["detail"]
+    assert attempts_stored(student, "c147-w23-3") == {}
+
+
+def test_instructor_sign_ins_are_throttled_per_address(student: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = ClientLimits.from_settings(student.app.state.settings)  # type: ignore[attr-defined]
+    monkeypatch.setattr(student.app.state, "client_limits", fresh, raising=False)  # type: ignore[attr-defined]
+    statuses = [post_form(student, "/instructor/login", {"token": f"guess-{i:04d}"}).status_code for i in range(11)]
+    assert statuses == [401] * 10 + [429]
+    refused = post_form(student, "/instructor/login", {"token": "a-long-instructor-token"})
+    assert refused.status_code == 429 and "Too many sign-in attempts" in refused.json()["detail"]
+
+
+def test_each_sign_in_gets_its_own_session(student: TestClient) -> None:
+    cookies = set()
+    for _ in range(2):
+        browser = TestClient(student.app)
+        post_form(browser, "/instructor/login", {"token": "a-long-instructor-token"})
+        cookies.add(browser.cookies["quiz_instructor"])
+    assert len(cookies) == 2

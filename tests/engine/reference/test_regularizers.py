@@ -99,9 +99,7 @@ class TestLinfRegularizer:
         check_gradient(R_of_Wi, Ws[i], linf_regularizer_grad(Ws, self.LAM, i))
 
     def test_grad_is_scaled_norm_grad(self, Ws) -> None:
-        np.testing.assert_allclose(
-            linf_regularizer_grad(Ws, self.LAM, 1), self.LAM / 3 * linf_norm_grad(Ws[1])
-        )
+        np.testing.assert_allclose(linf_regularizer_grad(Ws, self.LAM, 1), self.LAM / 3 * linf_norm_grad(Ws[1]))
 
 
 class TestL2RegularizedStep:

@@ -68,6 +68,19 @@ def test_the_set_validates(problems_dir: Path) -> None:
     assert report.checks > 0
 
 
+def test_every_truth_of_the_set_is_declared_and_every_problem_teaches(bank) -> None:  # type: ignore[no-untyped-def]
+    problems = [problem for problem in bank if problem.set == SET]
+    assert [problem.order for problem in problems] == list(range(1, 13))
+    assert bank.set_spec(SET).title != SET
+    for problem in problems:
+        assert problem.id.startswith("dlp-")
+        parts = [part for part in problem.parts if part.kind in ("expression", "integer")]
+        assert parts, problem.id
+        for part in parts:
+            assert problem.variables[part.target].derived, (problem.id, part.id)  # expr, grad, recurrence, moment
+            assert len(part.mistakes) >= 2 and part.hints and part.solution, (problem.id, part.id)
+
+
 def test_every_problem_of_the_set_has_a_wrong_answer_below(problems_dir: Path) -> None:
     files = {path.name for path in (problems_dir / SET).glob("*.yaml")} - {"_set.yaml"}
     assert {file for file, *_ in WRONG_ANSWERS} == files

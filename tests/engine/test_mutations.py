@@ -1,0 +1,40 @@
+"""The mutation test: for every expression part of the bank, programmatic rewrites of the reference answer are all
+accepted and programmatic mutations (a sign, a transpose, a dropped factor, same-shaped names swapped, y ↔ 1 − y,
+off-by-one bounds and exponents, shifted thresholds, clamps, steps and parity factors, 1e-7 and 1e-9 perturbations)
+all rejected. Counts per part are printed (`pytest -s`) and checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.bank.loader import load_bank
+from app.bank.variants import make_variant
+from app.engine.check import check_expression, read
+from app.kinds import ExpressionPart
+from tests.engine.mutations import mutations, rewrites
+
+ROOT = Path(__file__).resolve().parents[2] / "problems"
+BANK = load_bank(ROOT)
+PARTS = [
+    (problem, part)
+    for problem in BANK
+    for part in problem.parts
+    if isinstance(part, ExpressionPart) and part.answer is not None
+]
+
+
+@pytest.mark.parametrize(("problem", "part"), PARTS, ids=[f"{p.id}:{q.id}" for p, q in PARTS])
+def test_rewrites_are_accepted_and_mutations_rejected(problem, part) -> None:  # type: ignore[no-untyped-def]
+    variant = make_variant(problem, 0)
+    task = part.task(variant)
+    scope = task.scope()
+    tree = read(part.answer, scope)[0]
+    same, other = rewrites(tree, scope), mutations(tree, scope, dict(task.variables))
+    refused = [text for text in same if check_expression(task, text, variant.seed).status != "correct"]
+    passed = [text for text in other if check_expression(task, text, variant.seed).status == "correct"]
+    print(f"{problem.id}:{part.id}: {len(same)} rewrites, {len(other)} mutations")
+    assert len(same) >= 20 and len(other) >= 40, (len(same), len(other))
+    assert refused == [], f"equivalent forms refused: {refused}"
+    assert passed == [], f"mutations graded correct: {passed}"

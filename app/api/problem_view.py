@@ -17,7 +17,8 @@ from app.api.auth import OPEN, OPTIONAL_KEY, allow_anonymous, problem_doc
 from app.api.deps import ProblemDep
 from app.bank.figures import render_figure
 from app.bank.models import Figure
-from app.bank.variants import make_variant, render_text
+from app.bank.variants import make_variant
+from app.engine.parameters import render_text
 from app.storage.repository import MAX_SEED
 
 router = APIRouter(prefix="/api/v1", tags=["problems"], responses=OPEN, dependencies=[Depends(allow_anonymous())])

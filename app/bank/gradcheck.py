@@ -48,6 +48,22 @@ def gradient_failures(variant: Variant) -> Iterator[str]:
                 break
 
 
+def moment_failures(variant: Variant) -> Iterator[str]:
+    """A moment is exact only for a variable affine in its random inputs: say so when it is not."""
+    variables = question_variables(variant)
+    moments = [n for n, s in variables.items() if s.expectation is not None or s.second_moment is not None]
+    if not moments:
+        return
+    graph = VariableGraph(variables, variant.dims)
+    rng = np.random.default_rng(stable_seed(variant.key, "moments"))
+    for trial in sample_trials(variables, variant.dims, TRIALS, stable_seed(variant.key, "moments"),
+                               derive=graph.evaluate):  # fmt: skip
+        for name in moments:
+            if not graph.is_affine(name, trial.env, trial.dims, rng):
+                yield f"variable {name}: its moment is exact only for a variable affine in the random inputs"
+        return
+
+
 def _numeric_gradient(graph: VariableGraph, of: str, wrt: str, env: dict[str, Any], sizes: dict[str, int]) -> Any:
     base = np.array(env[wrt], dtype=float, ndmin=2)
     grad = np.zeros_like(base)

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.bank.gradcheck import gradient_failures
+from app.bank.gradcheck import gradient_failures, moment_failures
 from app.bank.loader import Bank, SpecError, load_bank
 from app.bank.models import ProblemSpec
-from app.bank.variants import make_variant, render_text
+from app.bank.variants import make_variant
 from app.engine.errors import AuthorError
+from app.engine.parameters import render_text
 
 DEFAULT_SEEDS = 20
 
@@ -75,6 +76,7 @@ def _seed_failures(problem: ProblemSpec, seed: int, report: Report) -> Iterator[
     yield from _placeholder_failures(problem, dict(variant.params))
     report.checks += 1
     yield from gradient_failures(variant)
+    yield from moment_failures(variant)
     for part in problem.parts:
         report.checks += 1
         where = f"part {part.id} ({part.label})"

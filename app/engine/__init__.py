@@ -3,15 +3,17 @@
 Public surface (everything else is an implementation detail):
 
 - `check_expression(task, text, seed)` → `Verdict`, and `preview(task, text)` → `Interpretation`;
-- `ExpressionTask`, `Mistake`, `VariableSpec` to describe what is checked;
-- `parse`, `to_latex`, `to_sympy` for the answer language;
+- `ExpressionTask`, `Mistake`, `VariableSpec` to describe what is checked, `VariableGraph` for derived variables;
+- `read(text, scope)` (parse, resolve names, infer the shape), `to_latex`, `to_sympy` for the answer language;
+  the parser itself is `app.engine.parse.parse` (the module is not shadowed here) and each function of the
+  language is declared once in `app.engine.functions`;
 - `StudentError` (and its kinds) for answers that cannot be read, `AuthorError` for broken specs.
 """
 
-from app.engine.check import ExpressionTask, Interpretation, Mistake, check_expression, preview
+from app.engine.check import ExpressionTask, Interpretation, Mistake, check_expression, preview, read
 from app.engine.errors import AuthorError, ParseError, ShapeError, StudentError, UnknownName
+from app.engine.graph import VariableGraph
 from app.engine.latex import to_latex
-from app.engine.parse import parse
 from app.engine.symbolic import to_sympy
 from app.engine.variables import VariableSpec
 from app.engine.verdict import Verdict
@@ -25,11 +27,12 @@ __all__ = [
     "ShapeError",
     "StudentError",
     "UnknownName",
+    "VariableGraph",
     "VariableSpec",
     "Verdict",
     "check_expression",
-    "parse",
     "preview",
+    "read",
     "to_latex",
     "to_sympy",
 ]

@@ -70,7 +70,7 @@ def worker_main(conn: Connection, memory_bytes: int, preload: list[str]) -> None
     limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     with contextlib.suppress(ImportError):  # only matters if the fork server was started without THREAD_ENV
-        from threadpoolctl import threadpool_limits  # type: ignore[import-not-found]
+        from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
     conn.send_bytes(pickle.dumps([name for name in preload if name not in sys.modules]))

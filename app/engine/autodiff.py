@@ -86,7 +86,7 @@ class _Backward:
     def binary(self, node: Binary, g: Value) -> None:
         a, b = self.val(node.left), self.val(node.right)
         op = node.op
-        if op in ("juxt", "@") and np.ndim(a) == 2 and np.ndim(b) == 2:
+        if op in ("juxt", "@") and isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.ndim == b.ndim == 2:
             g = np.reshape(g, (a.shape[0], b.shape[1]))  # a 1×1 product is a float
             self.to(node.left, g @ b.T)
             self.to(node.right, a.T @ g)
@@ -103,7 +103,7 @@ class _Backward:
             self.to(node.left, g / b)
             self.to(node.right, -g * a / (b * b))
         elif op == "^" and is_square(a):
-            self.to(node.left, _matrix_power_vjp(np.asarray(g), a, round(b)))
+            self.to(node.left, _matrix_power_vjp(np.asarray(g), a, round(float(b))))
         elif op == "^":
             out = self.val(node)
             self.to(node.left, g * b * np.power(a, b - 1.0))
@@ -121,7 +121,7 @@ class _Backward:
 
     def sum(self, node: Sum, g: Value) -> None:
         """Each term of sum(body, k, lo, hi) is its own small forward and backward pass."""
-        lo, hi = round(self.val(node.lo)), round(self.val(node.hi))
+        lo, hi = round(float(self.val(node.lo))), round(float(self.val(node.hi)))
         for k in range(lo, hi + 1):
             tape = _Recorder({**self.tape.env, node.index: float(k)})
             tape.value(node.body)
@@ -138,5 +138,5 @@ def _matrix_power_vjp(g: np.ndarray, a: np.ndarray, n: int) -> np.ndarray:
     powers = [np.eye(a.shape[0])]
     for _ in range(m - 1):
         powers.append(powers[-1] @ base)
-    grad = sum(powers[i].T @ g @ powers[m - 1 - i].T for i in range(m))
+    grad: np.ndarray = sum((powers[i].T @ g @ powers[m - 1 - i].T for i in range(m)), np.zeros_like(a))
     return grad if n > 0 else -base.T @ grad @ base.T

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,7 @@ from app.engine.errors import AuthorError, StudentError
 from app.engine.evaluate import Value, check_constant_exponents, evaluate_trials
 from app.engine.graph import VariableGraph
 from app.engine.latex import to_latex
+from app.engine.memo import BoundedCache
 from app.engine.names import resolve
 from app.engine.parse import parse
 from app.engine.readings import reading_note
@@ -77,15 +77,10 @@ class ExpressionTask:
 
     def graph(self) -> VariableGraph:
         """The compiled variables, once per task per process."""
-        graph = _graphs.get(self.key)
-        if graph is None:
-            if len(_graphs) > PREPARED_CACHE_SIZE:
-                _graphs.clear()
-            graph = _graphs[self.key] = VariableGraph(self.variables, self.dims)
-        return graph
+        return _graphs.get(self.key, lambda: VariableGraph(self.variables, self.dims))
 
 
-_graphs: dict[str, VariableGraph] = {}
+_graphs: BoundedCache[str, VariableGraph] = BoundedCache(PREPARED_CACHE_SIZE)
 
 
 @dataclass
@@ -155,10 +150,7 @@ def preview(task: ExpressionTask, text: str) -> Interpretation:
     try:
         node, shape, latex = read(text, task.scope())
     except StudentError as error:
-        pointer = error.pointer(text)
-        return Interpretation(
-            error=f"{error.message}\n{pointer}" if pointer else error.message, position=error.position
-        )
+        return Interpretation(error=error.explained(text), position=error.position)
     return Interpretation(latex=latex, shape=describe_shape(shape), note=reading_note(node, text))
 
 
@@ -174,9 +166,7 @@ def _grade(task: ExpressionTask, prepared: _Prepared, got: list[Value], latex: s
 
 
 def _invalid(error: StudentError, text: str) -> Verdict:
-    pointer = error.pointer(text)
-    feedback = f"{error.message}\n{pointer}" if pointer else error.message
-    return Verdict.invalid(feedback, error.code, error.position)
+    return Verdict.invalid(error.explained(text), error.code, error.position)
 
 
 def _shape_message(task: ExpressionTask, got: Shape, want: Shape) -> str:
@@ -199,15 +189,15 @@ def _partial_message(task: ExpressionTask, trials: list[Trial], agree: list[bool
     return f"Your answer agrees with {task.answer_name} for some inputs but not for all of them."
 
 
-_prepared: OrderedDict[tuple[str, int], _Prepared] = OrderedDict()
+_prepared: BoundedCache[tuple[str, int], _Prepared] = BoundedCache(PREPARED_CACHE_SIZE)
 
 
 def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
     """Trials, expected values and mistake values of a task; computed once per (task, seed) per process."""
-    cache_key = (task.key, seed)
-    if cache_key in _prepared:
-        _prepared.move_to_end(cache_key)
-        return _prepared[cache_key]
+    return _prepared.get((task.key, seed), lambda: _make_prepared(task, seed))
+
+
+def _make_prepared(task: ExpressionTask, seed: int) -> _Prepared:
     author_scope = task.scope(list(task.variables))
     graph = task.graph()
     trials = sample_trials(
@@ -222,11 +212,7 @@ def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
     else:
         raise AuthorError("give the part's `answer` or its `target` variable")
     mistakes = [(m, _author_values(m.answer, author_scope, envs)) for m in task.mistakes]
-    prepared = _Prepared(task.scope(), trials, envs, expected, shape, mistakes)
-    _prepared[cache_key] = prepared
-    if len(_prepared) > PREPARED_CACHE_SIZE:
-        _prepared.popitem(last=False)
-    return prepared
+    return _Prepared(task.scope(), trials, envs, expected, shape, mistakes)
 
 
 def _informative(task: ExpressionTask, scope: Scope) -> Callable[[Trial], bool]:
@@ -234,7 +220,11 @@ def _informative(task: ExpressionTask, scope: Scope) -> Callable[[Trial], bool]:
     node = read(task.answer, scope)[0] if task.target is None and task.answer is not None else None
 
     def nonzero(trial: Trial) -> bool:
-        value = trial.env[task.target] if node is None else evaluate_trials(node, [_env(trial, scope)])[0]
+        if node is not None:
+            value = evaluate_trials(node, [_env(trial, scope)])[0]
+        else:
+            assert task.target is not None  # a task has an answer or a target (checked when it is prepared)
+            value = trial.env[task.target]
         return bool(np.any(np.abs(value) > 1e-12))
 
     return nonzero

@@ -17,6 +17,11 @@ class StudentError(Exception):
         self.message = message
         self.position = position
 
+    def explained(self, text: str) -> str:
+        """The message, and under it the answer with a caret at the offending character (when there is one)."""
+        pointer = self.pointer(text)
+        return f"{self.message}\n{pointer}" if pointer else self.message
+
     def pointer(self, text: str) -> str:
         """The answer with a caret under the offending character, or '' without a position."""
         if self.position is None or len(text) > 200:

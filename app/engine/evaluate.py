@@ -8,8 +8,8 @@ exponents, a step budget) so that no answer can make it run for long.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -61,7 +61,9 @@ def check_constant_exponents(node: Node) -> None:
             evaluate(sub.right, {})
 
 
-def evaluate_trials(node: Node, envs: list[Mapping[str, Any]], columns: dict[str, Any] | None = None) -> list[Value]:
+def evaluate_trials(
+    node: Node, envs: Sequence[Mapping[str, Any]], columns: dict[str, Any] | None = None
+) -> list[Value]:
     """Evaluate on every trial. A scalar-only answer runs once on the trials stacked into vectors: the same
     elementwise arithmetic, a fraction of the interpreter overhead. `columns` keeps the stacked values of each
     scalar variable for the next call over the same trials."""
@@ -107,12 +109,12 @@ def _batchable(node: Node, env: Mapping[str, Any]) -> bool:
     return True
 
 
-def is_square(v: Any) -> bool:
+def is_square(v: Any) -> TypeGuard[np.ndarray]:
     """A square matrix (or a stack of them), whose powers are matrix powers."""
     return isinstance(v, np.ndarray) and v.ndim >= 2 and v.shape[-1] == v.shape[-2] and v.shape[-1] > 1
 
 
-def _is_matrix(v: Any) -> bool:
+def _is_matrix(v: Any) -> TypeGuard[np.ndarray]:
     """A matrix, or a stack of matrices, as opposed to a scalar (a float, a vector of stacked scalars, 1 × 1s)."""
     return isinstance(v, np.ndarray) and v.ndim >= 2 and v.shape[-2:] != (1, 1)
 
@@ -181,7 +183,9 @@ class _Evaluator:
         a, b = self.value(node.left), self.value(node.right)
         op = node.op
         if op in ("juxt", "@"):
-            return a @ b if _is_matrix(a) and _is_matrix(b) else a * b
+            if _is_matrix(a) and _is_matrix(b):
+                return a @ b
+            return a * b
         if op == "^":
             if abs(b) > MAX_EXPONENT if type(b) is float else np.any(np.abs(b) > MAX_EXPONENT):
                 raise EvaluationError(f"The exponent is too large (more than {MAX_EXPONENT:g}).", node.right.start)

@@ -228,7 +228,8 @@ def _softmax(z: Value) -> Value:
 
 def _logsumexp_columns(z: np.ndarray) -> np.ndarray:
     top = np.max(z, axis=0, keepdims=True)
-    return top + np.log(np.sum(np.exp(z - top), axis=0, keepdims=True))
+    out: np.ndarray = top + np.log(np.sum(np.exp(z - top), axis=0, keepdims=True))
+    return out
 
 
 def _log_softmax(z: Value) -> Value:

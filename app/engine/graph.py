@@ -44,7 +44,9 @@ class _Derived:
 class VariableGraph:
     """Compiled variables of one question. `symbols` gives every variable's (inferred) shape."""
 
-    def __init__(self, variables: Mapping[str, VariableSpec], dims: Mapping[str, tuple[int, int]] = ()) -> None:
+    def __init__(
+        self, variables: Mapping[str, VariableSpec], dims: Mapping[str, tuple[int, int]] | None = None
+    ) -> None:
         self.variables = dict(variables)
         self.symbols: dict[str, Symbol] = {
             name: spec.symbol(name) for name, spec in self.variables.items() if not spec.derived
@@ -55,17 +57,17 @@ class VariableGraph:
             self.symbols[name] = self.variables[name].symbol(name, self._infer(self.derived[name]))
 
     # -- compiling ------------------------------------------------------------------------------------------------
-    def scope(self, extra: Mapping[str, Symbol] = ()) -> Scope:
+    def scope(self, extra: Mapping[str, Symbol] | None = None) -> Scope:
         """Every name, with the shapes known so far (derived shapes are placeholders until inferred)."""
         symbols = {n: Symbol(n, (), "value") for n in self.variables}
         symbols.update(self.symbols)
-        symbols.update(dict(extra))
+        symbols.update(extra or {})
         return Scope(symbols)
 
-    def read(self, text: str, where: tuple[str, ...], bound: Mapping[str, Symbol] = ()) -> Node:
+    def read(self, text: str, where: tuple[str, ...], bound: Mapping[str, Symbol] | None = None) -> Node:
         scope = self.scope(bound)
         try:
-            return resolve(parse(text, scope.symbols.keys()), scope, frozenset(bound))
+            return resolve(parse(text, scope.symbols.keys()), scope, frozenset(bound or {}))
         except StudentError as error:
             raise AuthorError(f"`{text}` cannot be read: {error.message}", where) from None
 
@@ -145,7 +147,8 @@ class VariableGraph:
             for other in self.ancestors(name):
                 if other not in overrides:
                     local[other] = self.value(other, local, sizes)
-        return local[name]
+        result: Value = local[name]
+        return result
 
     def value(self, name: str, env: dict[str, Any], sizes: Mapping[str, int]) -> Value:
         d = self.derived[name]
@@ -192,6 +195,21 @@ class VariableGraph:
             if np.allclose(np.asarray(moved) - np.asarray(value), step, rtol=1e-9, atol=1e-9):
                 return source
         return None
+
+    def is_affine(self, name: str, env: dict[str, Any], sizes: Mapping[str, int], rng: np.random.Generator) -> bool:
+        """Whether a moment variable's `of` is affine in its random inputs here, so that its moments are exact:
+        f(μ + a) + f(μ − a) = 2 f(μ) for a random change a of every input (every family member it reads)."""
+        d = self.derived[name]
+        moment = d.spec.expectation or d.spec.second_moment
+        assert moment is not None
+        means = {source: _input_mean(self, d, source, env, sizes) for source in moment.random}
+        center = np.asarray(_moment_of(self, moment, env, means, sizes), dtype=float)
+        steps = {source: _random_change(mean, rng) for source, mean in means.items()}
+        sides = [
+            np.asarray(_moment_of(self, moment, env, {s: _moved(means[s], steps[s], sign) for s in means}, sizes))
+            for sign in (1.0, -1.0)
+        ]
+        return bool(np.allclose(sides[0] + sides[1], 2 * center, rtol=1e-8, atol=1e-10))
 
     def gradient(self, of: str, wrt: str, env: dict[str, Any]) -> Value:
         """∂of/∂wrt by reverse mode: each derived variable passes its adjoint on to what it reads."""
@@ -381,8 +399,9 @@ def _recurrence_value(graph: VariableGraph, d: _Derived, env: dict[str, Any], si
 class _ConstantFamily:
     """Every member of a family at one value (its mean), recording which members were read."""
 
-    def __init__(self, value: Value, changed: Mapping[int, Value] = ()) -> None:
-        self.value, self.changed, self.read = value, dict(changed), set()
+    def __init__(self, value: Value, changed: Mapping[int, Value] | None = None) -> None:
+        self.value, self.changed = value, dict(changed or {})
+        self.read: set[int] = set()
 
     def __getitem__(self, k: int) -> Value:
         self.read.add(k)
@@ -405,7 +424,7 @@ def _moment_value(graph: VariableGraph, d: _Derived, env: dict[str, Any], sizes:
         for jacobian in _jacobians(graph, moment, env, means, sizes, source, c):
             cov = _covariance(d, source, env, jacobian.shape[1])
             total = total + jacobian @ cov @ jacobian.T
-    return total
+    return as_value(total)
 
 
 def _input_mean(graph: VariableGraph, d: _Derived, source: str, env: dict[str, Any], sizes: Mapping[str, int]) -> Any:
@@ -419,7 +438,8 @@ def _moment_of(graph: VariableGraph, moment: MomentSpec, env: dict[str, Any], in
                sizes: Mapping[str, int]) -> Value:  # fmt: skip
     fresh = {n: v for n, v in env.items() if n not in graph.derived}
     fresh.update(inputs)
-    return graph.evaluate(fresh, sizes, only=moment.of)[moment.of]
+    value: Value = graph.evaluate(fresh, sizes, only=moment.of)[moment.of]
+    return value
 
 
 def _jacobians(graph: VariableGraph, moment: MomentSpec, env: dict[str, Any], means: dict[str, Any],
@@ -442,6 +462,19 @@ def _jacobians(graph: VariableGraph, moment: MomentSpec, env: dict[str, Any], me
             columns.append(value - center)
         out.append(np.hstack(columns))
     return out
+
+
+def _random_change(mean: Any, rng: np.random.Generator) -> Any:
+    """A random change of an input: one per family member the variable read, else one of the input's shape."""
+    if isinstance(mean, _ConstantFamily):
+        return {k: rng.normal(size=np.shape(mean.value)) for k in sorted(mean.read)}
+    return rng.normal(size=np.shape(mean)) if np.shape(mean) else float(rng.normal())
+
+
+def _moved(mean: Any, change: Any, sign: float) -> Any:
+    if isinstance(mean, _ConstantFamily):
+        return _ConstantFamily(mean.value, {k: as_value(mean.value + sign * step) for k, step in change.items()})
+    return as_value(mean + sign * change)
 
 
 def _covariance(d: _Derived, source: str, env: dict[str, Any], size: int) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 from app.engine.errors import ParseError, UnknownName
 from app.engine.scope import Scope
@@ -41,7 +42,7 @@ def resolve(node: Node, scope: Scope, bound: frozenset[str] = frozenset()) -> No
             lo=resolve(node.lo, scope, bound),
             hi=resolve(node.hi, scope, bound),
         )
-    changes = {}
+    changes: dict[str, Any] = {}
     for key in child_fields(type(node)):
         value = getattr(node, key)
         if isinstance(value, Node):

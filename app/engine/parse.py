@@ -38,17 +38,18 @@ class _Parser:
     def __init__(self, tokens: list[Token], text: str, variables: frozenset[str]) -> None:
         self.tokens, self.text, self.variables = tokens, text, variables
         self.i = 0
+        self.tok = tokens[0]  # the current token, kept beside its index (read on every step of the parse)
         self.depth = 0
         self.nodes = 0
 
     # -- token helpers -------------------------------------------------------------------------------
-    @property
-    def tok(self) -> Token:
-        return self.tokens[self.i]
+    def skip(self, n: int = 1) -> None:
+        self.i += n
+        self.tok = self.tokens[self.i]
 
     def advance(self) -> Token:
-        tok = self.tokens[self.i]
-        self.i += 1
+        tok = self.tok
+        self.skip()
         return tok
 
     def expect_close(self, opener: Token) -> Token:
@@ -136,10 +137,10 @@ class _Parser:
             return False
         t = self.tokens
         if t[self.i].kind == "name" and t[self.i].text == "T":
-            self.i += 1
+            self.skip()
             return True
         if t[self.i].kind == "open" and t[self.i + 1].text == "T" and t[self.i + 2].kind == "close":
-            self.i += 3
+            self.skip(3)
             return True
         return False
 

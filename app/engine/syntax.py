@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from functools import cache
 
 
 @dataclass(frozen=True)
@@ -39,10 +38,15 @@ class Node:
             stack.extend(reversed(node.children()))
 
 
-@cache
-def child_fields(cls: type[Node]) -> tuple[str, ...]:
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_fields(cls: type) -> tuple[str, ...]:
     """The fields that may hold sub-trees (dataclasses.fields is too slow to ask on every visit)."""
-    return tuple(f.name for f in fields(cls) if f.name not in ("start", "end"))
+    found = _CHILD_FIELDS.get(cls)
+    if found is None:
+        found = _CHILD_FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name not in ("start", "end"))
+    return found
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from pathlib import Path
 from app.bank.figures import render_figure
 from app.bank.loader import SpecError, load_bank
 from app.bank.models import Figure, ProblemSpec
-from app.bank.variants import make_variant, render_text
+from app.bank.variants import make_variant
 from app.engine.errors import AuthorError
+from app.engine.parameters import render_text
 from app.export._ids import assign_ncnames, unique_ncnames
 from app.export.model import (
     ChoiceQuestion,

@@ -19,6 +19,9 @@ from app.engine.errors import AuthorError, StudentError
 from app.engine.evaluate import Value, check_constant_exponents, evaluate
 from app.engine.functions import FUNCTIONS
 from app.engine.graph import VariableGraph
+from app.engine.memo import BoundedCache
+from app.engine.parameters import calculate as calculate_params
+from app.engine.parameters import render_text
 from app.engine.parse import parse
 from app.engine.syntax import Call, Compare, Index, Name, Sum
 from app.engine.variables import VariableSpec
@@ -69,15 +72,11 @@ def be(n: int) -> str:
 
 def render(text: str, variant: Variant) -> str:
     """`text` with its `{{ name }}` placeholders replaced by the variant's parameter values."""
-    from app.bank.variants import render_text  # imported here: app.bank imports this package
-
     return render_text(text, dict(variant.params))
 
 
 def calculate(expr: str, variant: Variant) -> float | int:
     """An author's arithmetic over the variant's parameters, with the engine's safe parser."""
-    from app.bank.variants import calculate as calculate_params  # imported here: app.bank imports this package
-
     return calculate_params(expr, dict(variant.params))
 
 
@@ -102,7 +101,7 @@ def _is_grid(value: Any) -> bool:
     )
 
 
-_truth_graphs: dict[str, VariableGraph] = {}
+_truth_graphs: BoundedCache[str, VariableGraph] = BoundedCache(256)
 
 
 def target_value(variant: Variant, target: str) -> Value:
@@ -110,11 +109,7 @@ def target_value(variant: Variant, target: str) -> Value:
     variables = question_variables(variant)
     if target not in variables:
         raise AuthorError(f"target {target!r} is not a variable")
-    graph = _truth_graphs.get(variant.key)
-    if graph is None:
-        if len(_truth_graphs) > 256:
-            _truth_graphs.clear()
-        graph = _truth_graphs[variant.key] = VariableGraph(variables, variant.dims)
+    graph = _truth_graphs.get(variant.key, lambda: VariableGraph(variables, variant.dims))
     drawn = sorted(n for n in graph.reads(target) | {target} if not variables[n].derived and n not in variant.params)
     if drawn:
         raise AuthorError(f"target {target!r} depends on randomly drawn variables ({', '.join(drawn)}); "
@@ -207,10 +202,7 @@ def read_number(raw: Any) -> float:
     try:
         return _evaluate_number(text)
     except StudentError as error:
-        pointer = error.pointer(text)
-        raise FormatError(
-            f"{error.message}\n{pointer}" if pointer else error.message, error.code, error.position
-        ) from None
+        raise FormatError(error.explained(text), error.code, error.position) from None
 
 
 def _evaluate_number(text: str) -> float:

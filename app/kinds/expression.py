@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from app.engine.check import ExpressionTask, Interpretation, Mistake, check_expression, preview
 from app.engine.errors import AuthorError
+from app.engine.memo import BoundedCache
 from app.engine.scope import describe_shape
 from app.engine.verdict import Verdict
 from app.kinds._common import question_variables
@@ -36,7 +37,7 @@ class ExpressionPart(PartBase):
     mistakes: list[MistakeSpec] = Field(default_factory=list)
     trials: int = Field(12, ge=3, le=50, description="Random trials per check (at least 12 by default).")
 
-    _tasks: dict[str, ExpressionTask] = PrivateAttr(default_factory=dict)
+    _tasks: BoundedCache[str, ExpressionTask] = PrivateAttr(default_factory=lambda: BoundedCache(64))
 
     @model_validator(mode="after")
     def _truth_given(self) -> ExpressionPart:
@@ -46,12 +47,7 @@ class ExpressionPart(PartBase):
 
     def task(self, variant: Variant) -> ExpressionTask:
         """The engine's task for this part in `variant` (memoised: building it hashes the whole spec)."""
-        key = variant.key
-        if key not in self._tasks:
-            if len(self._tasks) > 64:
-                self._tasks.clear()
-            self._tasks[key] = self._build_task(variant)
-        return self._tasks[key]
+        return self._tasks.get(variant.key, lambda: self._build_task(variant))
 
     def _build_task(self, variant: Variant) -> ExpressionTask:
         variables = question_variables(variant)

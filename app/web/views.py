@@ -9,7 +9,8 @@ from markupsafe import Markup
 
 from app.bank.figures import render_figure
 from app.bank.models import ProblemSpec
-from app.bank.variants import make_variant, render_text
+from app.bank.variants import make_variant
+from app.engine.parameters import render_text
 from app.kinds import PartSpec, Variant
 from app.practice import attempts_left
 from app.storage.repository import PartSummary

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from app.bank.models import ProblemSpec
-from app.bank.variants import make_variant, render_text
+from app.bank.variants import make_variant
+from app.engine.parameters import render_text
 from app.kinds import PartSpec, Variant
 from tests.api.conftest import Api
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.bank.variants import make_variant, render_text
+from app.bank.variants import make_variant
+from app.engine.parameters import render_text
 
 
 def test_seed_0_is_the_exam(bank) -> None:  # type: ignore[no-untyped-def]

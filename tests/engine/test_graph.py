@@ -183,3 +183,19 @@ def test_reals_over_orders_of_magnitude_are_spread_over_them() -> None:
     drawn = [t.env["lr"] for t in sample_trials({"lr": spec(uniform=[0.001, 2])}, {}, 200, seed=2)]
     assert min(drawn) < 0.01 and max(drawn) > 1
     assert all(0.001 <= v <= 2 for v in drawn)
+
+
+def test_a_moment_is_checked_to_be_exact() -> None:
+    graph = VariableGraph(MOMENTUM, DIMS)
+    rng = np.random.default_rng(0)
+    trial = sample_trials(MOMENTUM, DIMS, 1, seed=9, derive=graph.evaluate)[0]
+    assert graph.is_affine("mean_theta", trial.env, trial.dims, rng)
+    assert graph.is_affine("cov_v", trial.env, trial.dims, rng)
+    squared = {
+        **MOMENTUM,
+        "sq": spec(expr="theta_t * theta_t"),
+        "mean_sq": spec(expectation={"of": "sq", "random": {"theta0": {"mean": "0"}, "g": {"mean": "mu"}}}),
+    }
+    graph = VariableGraph(squared, DIMS)
+    trial = sample_trials(squared, DIMS, 1, seed=9, derive=graph.evaluate)[0]
+    assert not graph.is_affine("mean_sq", trial.env, trial.dims, rng)

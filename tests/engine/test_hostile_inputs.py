@@ -133,8 +133,7 @@ def assert_refused_calmly(verdict: Verdict, elapsed: float) -> None:
 def test_hostile_input_is_refused(pool: WorkerPool, exam: Midterm, part_id: str, answer: str, reason: str) -> None:
     verdict, elapsed = grade(pool, exam.problem(part_id), part_id, answer)
     assert_refused_calmly(verdict, elapsed)
-    if verdict.reason != "timeout":  # answered by the engine itself: by the guard that should catch it
-        assert verdict.reason == reason, verdict.feedback
+    assert verdict.reason == reason, verdict.feedback  # the guard meant for it, not the clock
 
 
 def test_there_are_enough_hostile_inputs() -> None:

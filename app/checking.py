@@ -1,20 +1,38 @@
-"""Checking as a service: grading runs in the sandbox's worker processes, never on the event loop."""
+"""Checking as a service: grading runs in the sandbox's worker processes, never on the event loop.
+
+Checks are admitted fairly (`app.fair_queue`): each client queues behind its own checks, clients take turns, and
+`QUIZ_QUEUE_TIMEOUT` bounds all the waiting of a check (for its turn and for a worker). Admitted checks wait on a
+thread pool as large as the worker pool, so a check never waits for a thread either.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import copy
+import functools
+import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from app.bank.grading import PackedProblem, UnknownProblem, check_packed, preview_packed
 from app.bank.models import ProblemSpec
 from app.engine.check import Interpretation
-from app.engine.sandbox import CheckMemoryError, CheckTimeout, SandboxError, WorkerPool
+from app.engine.sandbox import CheckMemoryError, CheckTimeout, PoolBusy, SandboxError, WorkerPool
 from app.engine.verdict import Verdict
+from app.fair_queue import FairQueue
 from app.kinds import Answer
 from app.settings import Settings
 
 PRELOAD = ["numpy", "sympy", "app.bank.grading"]
+ANONYMOUS = "anonymous"
+UNAVAILABLE = "unavailable"  # the verdict's reason when no worker could check the answer (busy pool, crash)
 T = TypeVar("T")
+
+
+def is_transient(verdict: Verdict) -> bool:
+    """Whether the verdict says nothing about the answer, only that it could not be checked now (retry it)."""
+    return verdict.reason == UNAVAILABLE
 
 
 class Checker:
@@ -28,7 +46,18 @@ class Checker:
             preload=PRELOAD,
             queue_timeout=settings.queue_timeout,
         )
+        self.queue_timeout = settings.queue_timeout
+        # Any one client may hold all workers but one, so another client's check always finds a turn soon.
+        self.fair = FairQueue(settings.workers, max(1, settings.workers - 1))
+        self._threads = ThreadPoolExecutor(settings.workers, thread_name_prefix="check")
         self._packed: dict[int, tuple[ProblemSpec, PackedProblem]] = {}
+        self.client = ANONYMOUS
+
+    def for_client(self, client: str) -> Checker:
+        """This checker, queuing its checks as `client`'s (the same workers, queue and caches)."""
+        view = copy.copy(self)
+        view.client = client
+        return view
 
     def packed(self, problem: ProblemSpec) -> PackedProblem:
         """Pickle each loaded problem once (the stored reference keeps its id from being reused)."""
@@ -40,22 +69,34 @@ class Checker:
     async def in_worker(self, fn: Callable[..., T], problem: ProblemSpec, *args: Any) -> T:
         """Run `fn(packed_problem, *args)` in a worker, sending the problem itself only to a worker lacking it."""
         packed = self.packed(problem)
+        deadline = time.monotonic() + self.queue_timeout
+        if not await self.fair.acquire(self.client, self.queue_timeout):
+            raise PoolBusy()
         try:
-            return await self.pool.run_async(fn, packed.reference(), *args)
-        except UnknownProblem:
-            return await self.pool.run_async(fn, packed, *args)
+            try:
+                return await self._run(deadline, fn, packed.reference(), *args)
+            except UnknownProblem:
+                return await self._run(deadline, fn, packed, *args)
+        finally:
+            self.fair.release(self.client)
+
+    async def _run(self, deadline: float, fn: Callable[..., T], *args: Any) -> T:
+        left = max(0.0, deadline - time.monotonic())
+        call = functools.partial(self.pool.run, fn, *args, queue_timeout=left)
+        return await asyncio.get_running_loop().run_in_executor(self._threads, call)
 
     def start(self) -> None:
         self.pool.start()
 
     def close(self) -> None:
         self.pool.close()
+        self._threads.shutdown(wait=False)
 
-    async def check(
-        self, problem: ProblemSpec, answers: Mapping[str, Answer], seed: int
-    ) -> dict[str, Verdict]:
-        """One verdict per answered part; a part that overruns its limits is invalid, the others unaffected."""
-        return {pid: await self.check_one(problem, pid, answer, seed) for pid, answer in answers.items()}
+    async def check(self, problem: ProblemSpec, answers: Mapping[str, Answer], seed: int) -> dict[str, Verdict]:
+        """One verdict per answered part (checked side by side); a part that overruns its limits is invalid, the
+        others unaffected."""
+        verdicts = await asyncio.gather(*(self.check_one(problem, pid, a, seed) for pid, a in answers.items()))
+        return dict(zip(answers, verdicts, strict=True))
 
     async def check_one(self, problem: ProblemSpec, part_id: str, answer: Answer, seed: int) -> Verdict:
         try:
@@ -65,7 +106,7 @@ class Checker:
         except CheckMemoryError as error:
             return Verdict.invalid(error.message, "memory")
         except SandboxError as error:
-            return Verdict.invalid(error.message, "unavailable")
+            return Verdict.invalid(error.message, UNAVAILABLE)
 
     async def preview(self, problem: ProblemSpec, part_id: str, text: str, seed: int) -> Interpretation:
         try:

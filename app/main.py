@@ -11,13 +11,15 @@ from fastapi.templating import Jinja2Templates
 
 from app.api import problems
 from app.api.errors import install_error_handlers
+from app.availability import check_shared_dependencies, install_availability
 from app.bank.store import BankStore
 from app.checking import Checker
 from app.limits import BodyLimitMiddleware
 from app.settings import Settings, get_settings, signing_key
 from app.storage.db import make_engine, migrate, session_factory
-from app.web import instructor, pages
-from app.web.csrf import CrossSiteMiddleware, form_token
+from app.web import form_tokens, instructor, pages
+from app.web.csrf import CrossSiteMiddleware
+from app.web.csrf import form_token as csrf_token
 from app.web.headers import FrameAncestors, SecurityHeadersMiddleware
 from app.web.identity import LearnerCookieMiddleware, Signer
 
@@ -29,7 +31,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        migrate(engine)
+        check_shared_dependencies(app)  # QUIZ_SCALE_OUT: the shared PostgreSQL and Redis must answer
+        if settings.migrate_on_start:
+            migrate(engine)  # under a lock: N processes starting together migrate once (app/storage/db.py)
         if app.state.checker.pool.closed:  # a second run of the lifespan (tests) gets fresh workers
             app.state.checker = Checker(settings)
         app.state.checker.start()
@@ -50,7 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.checker = Checker(settings)
     app.state.session_factory = session_factory(engine)
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
-    app.state.templates.env.globals["form_token"] = form_token
+    app.state.templates.env.globals["csrf_token"] = csrf_token  # {{ csrf_token(request) }}: the form's CSRF token
+    form_tokens.install(app.state.templates)  # {{ form_token() }}: the hidden idempotency token of every form
     app.state.signer = Signer(signing_key(settings))
     app.add_middleware(LearnerCookieMiddleware, signer=app.state.signer, secure=settings.secure_cookies)
     app.add_middleware(CrossSiteMiddleware)
@@ -73,11 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_lti(app)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-
-    @app.get("/healthz", include_in_schema=False)
-    def health() -> dict[str, object]:
-        return {"status": "ok", "workers": app.state.checker.pool.alive}
-
+    install_availability(app)  # 503 on database outages; /healthz, /healthz/live, /healthz/ready
     return app
 
 

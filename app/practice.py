@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 
 from app.bank.models import ProblemSpec
-from app.checking import Checker
+from app.checking import Checker, is_transient
 from app.engine.verdict import Status, Verdict
 from app.kinds import Answer, PartSpec
 from app.limits import bound_answers
 from app.storage.api_keys import attempts_by_key
 from app.storage.models import Attempt
-from app.storage.repository import PartSummary, Repository
+from app.storage.repository import NewAttempt, PartSummary, Repository
 
 ATTEMPT_KEY_LENGTH = 100  # the length of Attempt.idempotency_key
 
@@ -31,6 +31,11 @@ class Submission:
 
     seed: int
     verdicts: dict[str, Verdict]
+
+    @property
+    def unchecked(self) -> list[str]:
+        """Parts that could not be checked right now (busy or crashed workers): retrying may check them."""
+        return [part_id for part_id, verdict in self.verdicts.items() if is_transient(verdict)]
 
 
 def part_key(idempotency_key: str, part_id: str) -> str:
@@ -121,15 +126,8 @@ class Practice:
         checking or counting again, and two identical submissions at once store one attempt per part.
         """
         bound_answers(answers, len(problem.parts))  # before anything is checked or stored
-        await run_in_threadpool(self.repo.get_or_create_learner, learner_id)
         keys = {pid: part_key(idempotency_key, pid) for pid in answers} if idempotency_key else {}
-        earlier = await run_in_threadpool(attempts_by_key, self.repo.session, learner_id, keys.values()) if keys else {}
-        if earlier:
-            seed = next(iter(earlier.values())).seed
-        elif seed is None:
-            seed = await run_in_threadpool(self.repo.seed_for, learner_id, problem.id)
-        budgets = await run_in_threadpool(attempt_budgets, self.repo, learner_id, problem.id)
-        await run_in_threadpool(self.repo.release)
+        seed, earlier, budgets = await run_in_threadpool(self._prepare, learner_id, problem.id, keys, seed)
         verdicts: dict[str, Verdict] = {}
         to_check: dict[str, Answer] = {}
         for part_id, answer in answers.items():
@@ -142,14 +140,33 @@ class Practice:
             elif not is_blank(answer):
                 to_check[part_id] = answer
         checked = await self.checker.check(problem, to_check, seed)
-        for part_id, verdict in checked.items():
-            attempt = await run_in_threadpool(
-                self.repo.record_attempt, learner_id, problem.id, part_id, seed, to_check[part_id], verdict,
-                verdict.status != "invalid", keys.get(part_id),
-            )  # fmt: skip
+        # A transient failure is shown (and kept, uncounted) but never under the key: a retry checks again.
+        rows = [
+            NewAttempt(part_id, to_check[part_id], verdict, verdict.status != "invalid",
+                       None if is_transient(verdict) else keys.get(part_id))
+            for part_id, verdict in checked.items()
+        ]  # fmt: skip
+        stored = await run_in_threadpool(self.repo.record_attempts, learner_id, problem.id, seed, rows)
+        for row, attempt in zip(rows, stored, strict=True):
             # Under a key, the attempt that stands may be a concurrent duplicate's: report that one.
-            verdicts[part_id] = stored_verdict(attempt) if part_id in keys else verdict
+            verdicts[row.part_id] = stored_verdict(attempt) if row.key else row.verdict
         if checked:
             for hook in self.after_submit:
                 await hook(learner_id, problem, verdicts)
         return Submission(seed, verdicts)
+
+    def _prepare(
+        self, learner_id: str, problem_id: str, keys: Mapping[str, str], seed: int | None
+    ) -> tuple[int, dict[str, Attempt], dict[str, PartSummary]]:
+        """What checking needs, read in one trip to a thread: the connection goes back to the pool before the
+        request waits for a worker, so requests queued for checks never hold the connections pages need."""
+        try:
+            self.repo.get_or_create_learner(learner_id)
+            earlier = attempts_by_key(self.repo.session, learner_id, keys.values()) if keys else {}
+            if earlier:
+                seed = next(iter(earlier.values())).seed
+            elif seed is None:
+                seed = self.repo.seed_for(learner_id, problem_id)
+            return seed, earlier, attempt_budgets(self.repo, learner_id, problem_id)  # over every variant
+        finally:
+            self.repo.release()

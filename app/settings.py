@@ -97,11 +97,33 @@ class Settings(BaseSettings):
         30, ge=0, le=3600, description="Grade outbox drain interval (also woken after each attempt); 0: off."
     )
     lti_outbox_max_tries: int = Field(12, ge=1, le=100, description="Tries of a grade post before it fails.")
+    # -- reliability and scale-out settings --
+    migrate_on_start: bool = Field(
+        True, description="Migrate the database when the app starts (under a lock); 0: run `quizzes migrate`."
+    )
+    scale_out: bool = Field(
+        False,
+        description="This instance is one of several behind one address (docs/deployment.md): requires a shared"
+        " PostgreSQL and Redis, checked at start.",
+    )
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
         if self.database_url is None:
             self.database_url = f"sqlite:///{(self.data_dir / 'quizzes.sqlite3').as_posix()}"
+        return self
+
+    @model_validator(mode="after")
+    def _scale_out_shares_its_state(self) -> Settings:
+        if not self.scale_out:
+            return self
+        problems = []
+        if not str(self.database_url).startswith("postgresql"):
+            problems.append("QUIZ_DATABASE_URL must be the PostgreSQL database every instance shares")
+        if not self.redis_url:
+            problems.append("QUIZ_REDIS_URL must be the Redis every instance shares (rate limits)")
+        if problems:
+            raise ValueError("QUIZ_SCALE_OUT=1 (several instances): " + "; ".join(problems) + ".")
         return self
 
 

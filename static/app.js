@@ -39,8 +39,18 @@
     form.setAttribute("aria-busy", "true");
     try {
       var response = await fetch(action, { method: "POST", body: new URLSearchParams(data), credentials: "same-origin" });
+      if (!response.ok) {  // e.g. 503 during an outage: nothing was recorded
+        announce("Your answer could not be recorded right now; please send it again in a few seconds.");
+        return;
+      }
       var html = await response.text();
       var page = new DOMParser().parseFromString(html, "text/html");
+      // The fresh page's form carries fresh hidden tokens (templates/_form_tokens.html): the next post sends them.
+      var fresh = page.querySelector("form.answers");
+      if (fresh) fresh.querySelectorAll(":scope > input[type=hidden][name]").forEach(function (input) {
+        var mine = form.querySelector(':scope > input[type=hidden][name="' + input.name + '"]');
+        if (mine) mine.value = input.value;
+      });
       var ids = target === "*" ? Array.from(form.querySelectorAll("section.part")).map(function (s) { return s.dataset.part; }) : [target];
       ids.forEach(function (id) {
         var fresh = page.getElementById("part-" + id);

@@ -177,7 +177,7 @@ def problem_doc(description: str, headers: dict[str, Any] | None = None) -> dict
 
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
 _CHALLENGE = {"WWW-Authenticate": {"description": '`Bearer realm="quizzes"`…', "schema": {"type": "string"}}}
-INVALID = {
+INVALID: dict[int | str, dict[str, Any]] = {
     400: problem_doc("The body cannot be decoded (not UTF-8 JSON)."),
     422: problem_doc("The body or parameters are invalid (`errors` lists each problem)."),
 }

@@ -6,7 +6,7 @@ learner is created on the first submission), or ask `POST /api/v1/learners` for 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
@@ -24,8 +24,8 @@ LEARNER_ID = r"^[0-9a-f]{32}$"
 router = APIRouter(prefix="/api/v1", tags=["learners"], responses=SECURED)
 
 
-def get_repo(request: Request) -> Iterator[Repository]:
-    """A repository on a session of its own, per request."""
+async def get_repo(request: Request) -> AsyncIterator[Repository]:
+    """A repository on a session of its own, per request (opened and closed on the event loop, see app/web/deps.py)."""
     with request.app.state.session_factory() as session:
         yield Repository(session)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, HTTPException
 
 from app.api.auth import OPEN, OPTIONAL_KEY, PROBLEM_TYPE, AuthDep, allow_anonymous, problem_doc
@@ -16,6 +18,7 @@ from app.api.schemas import (
     ProblemSummary,
 )
 from app.bank.grading import total_score
+from app.bank.models import ProblemSpec
 from app.limits import bound_answers
 from app.practice import counts_attempts
 from app.throttle import throttle_anonymous
@@ -23,7 +26,7 @@ from app.throttle import throttle_anonymous
 # Open to the students' browsers; a key sent along must be valid (and hold `check` to check or preview).
 router = APIRouter(prefix="/api/v1", tags=["problems"], responses=OPEN, dependencies=[Depends(allow_anonymous())])
 CHECK_SCOPE = [Depends(allow_anonymous("check")), Depends(throttle_anonymous)]
-CHECK_ERRORS = {
+CHECK_ERRORS: dict[int | str, dict[str, Any]] = {
     401: problem_doc("A part counts attempts or gates its solution: checking it needs a key with `check`."),
     403: problem_doc("The key sent lacks the scope `check`."),
     404: problem_doc("No such problem or part."),
@@ -31,7 +34,7 @@ CHECK_ERRORS = {
 }
 
 
-def summary(problem) -> ProblemSummary:  # type: ignore[no-untyped-def]
+def summary(problem: ProblemSpec) -> ProblemSummary:
     parts = [PartSummary(id=p.id, label=p.label, kind=p.kind, points=p.points) for p in problem.parts]
     return ProblemSummary(id=problem.id, title=problem.title, set=problem.set, parts=parts)
 
@@ -95,5 +98,5 @@ async def preview_expression(body: PreviewRequest, bank: BankDep, checker: Check
         raise HTTPException(404, f"No part {body.part_id!r} in problem {body.problem_id!r}.")
     reading = await checker.preview(problem, body.part_id, body.text, body.seed)
     if reading.latex is not None:
-        return PreviewResponse(status="ok", latex=reading.latex, shape=reading.shape)
+        return PreviewResponse(status="ok", latex=reading.latex, shape=reading.shape, note=reading.note)
     return PreviewResponse(status="invalid", feedback=reading.error, position=reading.position)

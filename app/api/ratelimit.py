@@ -5,8 +5,9 @@ request takes one token, or is refused with the seconds until the next one (the 
 
 `MemoryBuckets` keeps the buckets in the process: with several app processes (uvicorn `--workers`, several hosts)
 each has its own, so a key may make up to that many times the limit. `RedisBuckets` (when `QUIZ_REDIS_URL` is set)
-keeps them in Redis, updated atomically by a Lua script, so every process shares one bucket per key; should Redis
-be unreachable it lets requests through (logged): a rate limit protects the service, it does not authorise.
+keeps them in Redis, updated atomically by a Lua script, so every process shares one bucket per key. Redis calls
+have a short timeout and go through a circuit breaker: while Redis is unreachable or frozen, each process falls
+back to its own buckets (one warning per outage) and tries Redis again every few seconds.
 Clocks are injected, so the tests never sleep.
 """
 
@@ -20,10 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from app.circuit_breaker import CircuitBreaker
 from app.settings import Settings
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], float]
+REDIS_TIMEOUT = 0.1  # seconds: Redis answers in well under a millisecond; slower means it is in trouble
 
 
 @dataclass(frozen=True)
@@ -104,29 +107,45 @@ class RedisBuckets(_Bucket):
     """Buckets in Redis, shared by every process; wall-clock time, since processes do not share a monotonic one."""
 
     def __init__(
-        self, url: str, per_minute: float, burst: int, clock: Clock = time.time, namespace: str = "quizzes:rate"
+        self,
+        url: str,
+        per_minute: float,
+        burst: int,
+        clock: Clock = time.time,
+        namespace: str = "quizzes:rate",
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         super().__init__(per_minute, burst)
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        self.client: Any = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.client: Any = redis.Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT, retry=Retry(NoBackoff(), 0)
+        )
         self.clock, self.namespace = clock, namespace
+        self.breaker = breaker or CircuitBreaker("Redis (rate limits: per process meanwhile)")
+        self.fallback = MemoryBuckets(per_minute, burst)
         self._take = self.client.register_script(_TAKE)
         self._ttl = math.ceil(burst / self.rate) + 1  # a bucket idle this long is full again: forget it
         self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
 
     def acquire(self, key: str) -> Decision:
+        if not self.breaker.allow():
+            return self.fallback.acquire(key)
         try:
             allowed, tokens = self._take(
                 keys=[f"{self.namespace}:{key}"], args=[self.rate, self.burst, self.clock(), self._ttl]
             )
         except self._errors as error:
-            logger.warning("rate limit not applied, Redis unavailable: %s", error)
-            return Decision(True, self.burst)
+            self.breaker.failed(error)
+            return self.fallback.acquire(key)
+        self.breaker.succeeded()
         return self.decide(float(tokens), bool(int(allowed)))
 
     def close(self) -> None:
         self.client.close()
+        self.fallback.close()
 
 
 def make_limiter(settings: Settings) -> RateLimiter:

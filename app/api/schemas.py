@@ -41,6 +41,7 @@ class PreviewResponse(BaseModel):
     shape: str | None = Field(None, description="Its shape in the question's dimensions, e.g. `D_a1 × D_x`.")
     feedback: str = Field("", description="Why it cannot be read, with a caret under the position.")
     position: int | None = None
+    note: str | None = Field(None, description="How an easily misread convention was read, e.g. `a/b c` as (a/b)·c.")
 
 
 class CheckResponse(BaseModel):

@@ -9,7 +9,9 @@ per learner with a fingerprint of the body (SHA-256 of its canonical JSON) and, 
 - the same key and body at the same moment (a client retrying while the first request runs) → both run, each
   part's attempt is stored once under `key:part` (a unique constraint decides), and both answer the response
   stored first;
-- a request that failed before its response was stored → retrying it returns the attempts already recorded.
+- a request that failed before its response was stored → retrying it returns the attempts already recorded;
+- a part that could not be checked (busy or crashed workers) → 503 problem details with `Retry-After`, and nothing
+  is stored under the key for that part or for the response: the retry checks it and gets a real verdict.
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ from app.api.learners import LEARNER_ID, RepoDep
 from app.bank.grading import total_score
 from app.engine.verdict import Verdict
 from app.practice import Practice, attempt_budgets, attempts_left
-from app.storage.api_keys import IDEMPOTENCY_KEY_LENGTH, claim_request, finish_request
+from app.storage.api_keys import IDEMPOTENCY_KEY_LENGTH, IdempotentRequest, claim_request, finish_request
 from app.storage.repository import MAX_SEED
+from app.web.deps import in_one_trip
 
+RETRY_AFTER_SECONDS = "2"
 IDEMPOTENCY_KEY = re.compile(rf"^[A-Za-z0-9._~-]{{1,{IDEMPOTENCY_KEY_LENGTH}}}$")
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"], responses=SECURED)
@@ -115,6 +119,10 @@ def _unprocessable(kind: str, title: str, detail: str) -> ApiError:
         },
         400: problem_doc("The `Idempotency-Key` header is missing or malformed."),
         422: problem_doc("Invalid body, unknown problem or part, or an `Idempotency-Key` reused with another body."),
+        503: problem_doc(
+            "Some answers could not be checked right now; retry with the same `Idempotency-Key`.",
+            {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}},
+        ),
     },
 )
 async def submit(
@@ -135,9 +143,13 @@ async def submit(
     if unknown:
         raise _unprocessable("unknown-part", "Unknown part", f"Unknown part id(s) {unknown}; this problem has {known}.")
     learner = body.learner_id
-    await run_in_threadpool(repo.get_or_create_learner, learner)
     request_print = fingerprint(body)
-    claim = await run_in_threadpool(claim_request, repo.session, learner, key, request_print)
+
+    def claim_key() -> IdempotentRequest:
+        repo.get_or_create_learner(learner)
+        return claim_request(repo.session, learner, key, request_print)
+
+    claim = await in_one_trip(repo, claim_key)
     if claim.fingerprint != request_print:
         raise _unprocessable(
             "idempotency-key-reused",
@@ -149,7 +161,16 @@ async def submit(
     hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
     practice = Practice(repo, checker, hooks)
     submission = await practice.record(learner, spec, body.answers, seed=body.seed, idempotency_key=key)
-    budgets = await run_in_threadpool(attempt_budgets, repo, learner, spec.id)
+    if submission.unchecked:
+        raise ApiError(
+            503,
+            PROBLEM_TYPE + "checker-unavailable",
+            "Answers could not be checked right now",
+            f"Part(s) {submission.unchecked} could not be checked right now; retry with the same Idempotency-Key"
+            " (the parts already checked are not checked or counted again).",
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+    budgets = await in_one_trip(repo, lambda: attempt_budgets(repo, learner, spec.id))
     parts = {
         pid: PartResult(
             **submission.verdicts[pid].model_dump(),

@@ -52,7 +52,7 @@ _problems: OrderedDict[str, ProblemSpec] = OrderedDict()
 _variants: OrderedDict[tuple[str, int], Variant] = OrderedDict()
 
 
-def _remember(cache: OrderedDict, key: object, make: object) -> object:  # type: ignore[type-arg]
+def _remember(cache: OrderedDict, key: object, make: object) -> object:
     if key in cache:
         cache.move_to_end(key)
         return cache[key]

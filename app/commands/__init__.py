@@ -3,6 +3,7 @@ sets `handler` (a function taking the parsed arguments and returning the exit co
 write its module and list it in COMMAND_MODULES."""
 
 COMMAND_MODULES = [
+    "app.commands.db",
     "app.commands.bank",
     "app.commands.keys",
     # -- LTI platform commands --

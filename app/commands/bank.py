@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate = sub.add_parser("validate", help="Check problem files: schema, reference answers, mistakes.")
     validate.add_argument("path", nargs="?", default="problems", type=Path)
     validate.add_argument("--seeds", type=int, default=20, help="Variants to check per problem (default 20).")

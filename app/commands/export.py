@@ -12,7 +12,7 @@ FORMATS = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = sub.add_parser("export", help="Export a problem set's choice and numeric parts for an LMS.")
     formats = export.add_subparsers(dest="format", required=True, metavar="{qti,moodle}")
     for name, description in FORMATS.items():

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     instructors = sub.add_parser("instructors", help="Manage instructor sessions.")
     commands = instructors.add_subparsers(dest="instructors_command", required=True, metavar="{sign-out-all}")
     sign_out = commands.add_parser("sign-out-all", help="End every instructor session (token and LTI).")

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.storage.api_keys import SCOPES
 
     keys = sub.add_parser("keys", help="Create, list and revoke the REST API's keys.")

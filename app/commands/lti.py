@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 COMMANDS = "{add-platform,list,remove,rotate-key,keys,outbox,drain}"
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lti = sub.add_parser("lti", help="LTI 1.3: platforms, the tool's keys, the grade outbox.")
     commands = lti.add_subparsers(dest="lti_command", required=True, metavar=COMMANDS)
     add = commands.add_parser("add-platform", help="Register an LMS (or add deployments to a registration).")

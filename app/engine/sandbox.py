@@ -3,7 +3,9 @@
 SIGALRM cannot interrupt C-level work (SymPy big-integer arithmetic, a NumPy product) and a
 ``ProcessPoolExecutor`` cannot cancel a running task, so each worker is its own process behind a ``Pipe``:
 the caller waits with ``conn.poll(timeout)`` and, on overrun, SIGKILLs the worker. A background thread
-reaps it and starts the replacement, so the caller that hit the limit gets ``CheckTimeout`` at once.
+reaps it and starts the replacement, so the caller that hit the limit gets ``CheckTimeout`` at once. A
+watchdog thread notices an idle worker that died (OOM killer, an operator's kill) and replaces it before any
+task needs it.
 
 Workers come from multiprocessing's fork server: a clean single-threaded interpreter that has already
 imported numpy and sympy, so a worker starts in milliseconds and the threaded web server never forks.
@@ -24,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as _wait_for_any
 from multiprocessing.process import BaseProcess
 from typing import Any, ClassVar, TypeVar
 
@@ -37,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 _STARTUP_TIMEOUT = 30.0  # a worker that is not ready by then is broken, not slow
 _REAP_TIMEOUT = 10.0
+_WATCH_INTERVAL = 1.0  # how often the watchdog picks up the current idle workers
 
 
 class SandboxError(Exception):
@@ -146,6 +150,7 @@ class WorkerPool:
         self._threads: set[threading.Thread] = set()  # background reapers and respawners
         self._pending = 0  # replacements being started
         self._started = self._closed = False
+        self._stopping = threading.Event()  # wakes the watchdog at close
         self._stats = dict.fromkeys(("tasks", "timeouts", "memory_errors", "crashes", "respawns", "busy"), 0)
 
     def start(self) -> None:
@@ -163,26 +168,38 @@ class WorkerPool:
                 forkserver.ensure_running()
             for _ in range(self.size):
                 self._keep(self._spawn())
+            threading.Thread(target=self._watch, name="sandbox-watchdog", daemon=True).start()
         finally:
             with self._cond:
                 self._pending -= self.size
                 self._cond.notify_all()
 
-    def run(self, fn: Callable[..., T], /, *args: Any, timeout: float | None = None, **kwargs: Any) -> T:
+    def run(
+        self,
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        timeout: float | None = None,
+        queue_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> T:
         """Run ``fn(*args, **kwargs)`` in a worker and return its result; blocking and thread-safe.
+
+        ``queue_timeout`` (default: the pool's) bounds the wait for a free worker, e.g. what is left of a caller's
+        own deadline.
 
         Raises:
             CheckTimeout: The task ran longer than ``timeout`` (default: the pool's) and was killed.
             CheckMemoryError: The task hit the memory limit.
             WorkerCrashed: The worker died, or the task's exception could not be sent back.
-            PoolBusy: No worker became free within ``queue_timeout``.
+            PoolBusy: No worker became free within the queue timeout.
             Exception: Whatever ``fn`` raised, with its type, message and attributes.
         """
         limit = self.timeout if timeout is None else timeout
         payload = pickle.dumps((fn, args, kwargs), _PROTOCOL)  # bad arguments fail here, not in a worker
         if not self._started:
             self.start()
-        deadline = time.monotonic() + self.queue_timeout
+        deadline = time.monotonic() + (self.queue_timeout if queue_timeout is None else queue_timeout)
         while True:
             worker = self._acquire(deadline)
             try:
@@ -225,7 +242,7 @@ class WorkerPool:
         """Block until all ``size`` workers are up (e.g. after a respawn); False on timeout."""
         with self._cond:
             self._refill()
-            return self._cond.wait_for(lambda: len(self._workers) >= self.size and not self._pending, timeout)
+            return self._cond.wait_for(lambda: self.alive >= self.size and not self._pending, timeout)
 
     def close(self) -> None:
         """Kill every worker and wait until all are reaped; idempotent."""
@@ -233,6 +250,7 @@ class WorkerPool:
             if self._closed:
                 return
             self._closed = True
+            self._stopping.set()
             idle, self._idle = self._idle, []
             busy = self._workers.difference(idle)
             self._workers.difference_update(idle)
@@ -339,6 +357,24 @@ class WorkerPool:
         with self._cond:
             self._workers.discard(worker)
             self._start_thread(worker)
+
+    def _watch(self) -> None:
+        """Replace idle workers that die, without waiting for a task to find them dead."""
+        while True:
+            with self._cond:
+                if self._closed:
+                    return
+                idle = {worker.process.sentinel: worker for worker in self._idle}
+            if not idle:
+                self._stopping.wait(_WATCH_INTERVAL)
+                continue
+            for sentinel in _wait_for_any(list(idle), _WATCH_INTERVAL):
+                with self._cond:
+                    worker = idle[sentinel]  # type: ignore[index]
+                    if worker not in self._idle:
+                        continue  # a caller took it meanwhile and will see it dead
+                    self._idle.remove(worker)
+                self._retire(worker)
 
     def _refill(self) -> None:
         """Schedule replacements for slots lost to failed respawns (the caller holds the lock)."""

@@ -114,10 +114,13 @@ def target_value(variant: Variant, target: str) -> Value:
     if drawn:
         raise AuthorError(f"target {target!r} depends on randomly drawn variables ({', '.join(drawn)}); "
                           "it must be computed from parameters only")  # fmt: skip
-    env = {n: spec.value if spec.value is not None else spec.choice[0] for n, spec in variables.items()
-           if n in variant.params and not spec.derived}  # fmt: skip
-    env = {n: float(v) if isinstance(v, int | float) else np.array(v, dtype=float) for n, v in env.items()}
-    return graph.evaluate(env, {}, only=target)[target]
+    fixed = {n: spec.value if spec.value is not None else (spec.choice or [0.0])[0] for n, spec in variables.items()
+             if n in variant.params and not spec.derived}  # fmt: skip
+    env: dict[str, Any] = {
+        n: float(v) if isinstance(v, int | float) else np.array(v, dtype=float) for n, v in fixed.items()
+    }
+    value: Value = graph.evaluate(env, {}, only=target)[target]
+    return value
 
 
 def param(variant: Variant, name: str) -> Any:

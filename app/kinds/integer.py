@@ -7,17 +7,14 @@ fractional part, is accepted too. Anything else — `1.5`, `1e3`, words — is u
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.engine.errors import AuthorError, StudentError
-from app.engine.verdict import Verdict
-from app.kinds._common import calculate, invalid, read_integer, render, rendering_problems, target_value
-from app.kinds.base import Answer, PartBase, Variant
-
-WRONG = "That is not the right number."
-SIGN = "Check the sign."
+from app.engine.errors import AuthorError
+from app.kinds._common import read_integer
+from app.kinds._numeric import NumericPart
+from app.kinds.base import Answer
 
 
 class IntegerMistake(BaseModel):
@@ -26,9 +23,10 @@ class IntegerMistake(BaseModel):
     message: str = Field(description="Feedback for a student who gives it (without the fix).")
 
 
-class IntegerPart(PartBase):
+class IntegerPart(NumericPart):
     """A whole number, compared exactly."""
 
+    WRONG: ClassVar[str] = "That is not the right number."
     kind: Literal["integer"] = "integer"
     answer: int | str | None = Field(
         None, description="A number, or an expression over the parameters, e.g. `(k*k*c + 1) * f`."
@@ -38,66 +36,13 @@ class IntegerPart(PartBase):
     )
     mistakes: list[IntegerMistake] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _truth_given(self) -> IntegerPart:
-        if self.answer is None and self.target is None:
-            raise ValueError("give the `answer`, the `target` variable, or both")
-        return self
+    def read(self, raw: Answer) -> float:
+        return read_integer(raw)
 
-    def truth(self, variant: Variant) -> int:
-        """The engine's value of `target` when there is one, else the author's answer."""
-        if self.target is None:
-            return self.value(self.answer, variant)
-        value = float(target_value(variant, self.target))
+    def same(self, got: float, want: float) -> bool:
+        return got == want
+
+    def author_value(self, value: float, written: object) -> float:
         if value != round(value):
-            raise AuthorError(f"target {self.target} is {value:g} in this variant, which is not a whole number")
+            raise AuthorError(f"{written!r} gives {value:g} in this variant, which is not a whole number")
         return round(value)
-
-    def value(self, spec: int | str | None, variant: Variant) -> int:
-        if spec is None:
-            raise AuthorError("no answer given")
-        value = spec if isinstance(spec, int) else calculate(spec, variant)
-        if not isinstance(value, int):
-            raise AuthorError(f"{spec!r} gives {value:g} in this variant, which is not a whole number")
-        return value
-
-    def check(self, answer: Answer, variant: Variant) -> Verdict:
-        want = self.truth(variant)
-        try:
-            got = read_integer(answer)
-        except StudentError as error:
-            return invalid(error)
-        if got == want:
-            return Verdict.correct()
-        for mistake in self.mistakes:
-            if got == self.value(mistake.answer, variant):
-                return Verdict.incorrect(render(mistake.message, variant), "mistake")
-        if got == -want:
-            return Verdict.incorrect(SIGN, "sign")
-        return Verdict.incorrect(WRONG, "wrong")
-
-    def reference_answer(self, variant: Variant) -> Answer:
-        return self.truth(variant) if self.answer is None else self.value(self.answer, variant)
-
-    def author_problems(self, variant: Variant) -> list[str]:
-        problems = rendering_problems([m.message for m in self.mistakes], variant)
-        try:
-            want = self.truth(variant)
-        except AuthorError as error:
-            return [*problems, f"the answer: {error}"]
-        seen: set[int] = set()
-        for mistake in self.mistakes:
-            try:
-                value = self.value(mistake.answer, variant)
-            except AuthorError as error:
-                problems.append(f"mistake {mistake.answer!r}: {error}")
-                continue
-            if value == want:
-                problems.append(f"mistake {mistake.answer!r} equals the answer")
-            elif value in seen:
-                problems.append(f"mistake {mistake.answer!r} equals an earlier mistake ({value})")
-            seen.add(value)
-        return problems
-
-    def public_view(self, variant: Variant) -> dict[str, Any]:
-        return {"input": "integer"}

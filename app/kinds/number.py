@@ -10,28 +10,14 @@ for decimals gives `sig_figs` (e.g. 3: `0.333` is right for 1/3, `0.33` is not).
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.engine.errors import AuthorError, StudentError
-from app.engine.verdict import Verdict
-from app.kinds._common import (
-    DEFAULT_ATOL,
-    DEFAULT_RTOL,
-    SIG_FIGS,
-    calculate,
-    close,
-    invalid,
-    read_number,
-    render,
-    rendering_problems,
-    target_value,
-)
-from app.kinds.base import Answer, PartBase, Variant
-
-WRONG = "That is not the right value."
-SIGN = "Check the sign."
+from app.engine.errors import AuthorError
+from app.kinds._common import DEFAULT_ATOL, DEFAULT_RTOL, SIG_FIGS, close, read_number
+from app.kinds._numeric import NumericPart
+from app.kinds.base import Answer
 
 
 class NumberMistake(BaseModel):
@@ -40,8 +26,8 @@ class NumberMistake(BaseModel):
     message: str = Field(description="Feedback for a student who gives it (without the fix).")
 
 
-class NumberPart(PartBase):
-    """A real number, right within `rtol` (relative) plus `atol` (absolute)."""
+class NumberPart(NumericPart):
+    """A real number, right within `rtol` (relative) plus `atol` (absolute), or to `sig_figs` figures."""
 
     kind: Literal["number"] = "number"
     answer: float | str | None = Field(
@@ -53,62 +39,17 @@ class NumberPart(PartBase):
     atol: float = Field(DEFAULT_ATOL, ge=0, description="Absolute tolerance, for answers near zero.")
     sig_figs: int | None = Field(None, ge=1, le=15, description=SIG_FIGS)
 
-    @model_validator(mode="after")
-    def _truth_given(self) -> NumberPart:
-        if self.answer is None and self.target is None:
-            raise ValueError("give the `answer`, the `target` variable, or both")
-        return self
+    def read(self, raw: Answer) -> float:
+        return read_number(raw)
 
-    def truth(self, variant: Variant) -> float:
-        """The engine's value of `target` when there is one, else the author's answer."""
-        if self.target is None:
-            return self.value(self.answer, variant)
-        return self.value(float(target_value(variant, self.target)), variant)
-
-    def value(self, spec: float | str | None, variant: Variant) -> float:
-        if spec is None:
-            raise AuthorError("no answer given")
-        value = float(spec if isinstance(spec, float | int) else calculate(spec, variant))
-        if not math.isfinite(value):
-            raise AuthorError(f"{spec!r} is not a finite number in this variant")
-        return value
-
-    def _close(self, got: float, want: float) -> bool:
+    def same(self, got: float, want: float) -> bool:
         return close(got, want, self.rtol, self.atol, self.sig_figs)
 
-    def check(self, answer: Answer, variant: Variant) -> Verdict:
-        want = self.truth(variant)
-        try:
-            got = read_number(answer)
-        except StudentError as error:
-            return invalid(error)
-        if self._close(got, want):
-            return Verdict.correct()
-        for mistake in self.mistakes:
-            if self._close(got, self.value(mistake.answer, variant)):
-                return Verdict.incorrect(render(mistake.message, variant), "mistake")
-        if self._close(-got, want):
-            return Verdict.incorrect(SIGN, "sign")
-        return Verdict.incorrect(WRONG, "wrong")
+    def author_value(self, value: float, written: object) -> float:
+        if not math.isfinite(value):
+            raise AuthorError(f"{written!r} is not a finite number in this variant")
+        return float(value)
 
-    def reference_answer(self, variant: Variant) -> Answer:
-        return self.truth(variant) if self.answer is None else self.value(self.answer, variant)
-
-    def author_problems(self, variant: Variant) -> list[str]:
-        problems = rendering_problems([m.message for m in self.mistakes], variant)
-        try:
-            want = self.truth(variant)
-        except AuthorError as error:
-            return [*problems, f"the answer: {error}"]
-        for mistake in self.mistakes:
-            try:
-                value = self.value(mistake.answer, variant)
-            except AuthorError as error:
-                problems.append(f"mistake {mistake.answer!r}: {error}")
-                continue
-            if self._close(value, want):
-                problems.append(f"mistake {mistake.answer!r} equals the answer within the tolerance")
-        return problems
-
-    def public_view(self, variant: Variant) -> dict[str, Any]:
-        return {"input": "number"}
+    @property
+    def within(self) -> str:
+        return " within the tolerance"

@@ -6,6 +6,10 @@ or a network error → tried again after an exponential backoff (30 s, 1 min, 2 
 the platform's Retry-After) until `QUIZ_LTI_OUTBOX_MAX_TRIES`; any other 4xx (422…) → failed at once. Failed
 posts are listed at /instructor/lti and by `quizzes lti outbox`, which can queue them again.
 
+Several drainers (app processes, hosts) may run at once. Each post is leased by one of them, and a post is sent
+only while its drainer holds the lease of its learner's line item (`app.storage.leases`) and only if it is still
+the newest score there, checked under that lease: so no drainer ever sends an older score after a newer one.
+
 `Drainer.run()` is the app's background task: it drains when woken (right after an attempt is graded) and at
 least every `QUIZ_LTI_OUTBOX_POLL_SECONDS`. The tests call `drain_once` directly with their own clock.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +30,7 @@ from app.lti import keys, outbox_store
 from app.lti.ags import AgsError, TokenEndpoint, line_item_scopes
 from app.lti.claims import SCOPE_LINEITEM, SCOPE_SCORE
 from app.lti.service import LtiService
+from app.storage import leases
 from app.storage.lti import LtiGradePost, LtiKey
 
 log = logging.getLogger(__name__)
@@ -54,11 +60,17 @@ class Job:
     resource_link_id: str
     resource_id: str
     endpoint: TokenEndpoint
+    launch_id: int
+
+    @property
+    def lease_name(self) -> str:
+        """One lease per learner and line item: a launch is one learner's link to one line item."""
+        return f"lti-score:{self.launch_id}"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str  # sent | retry | failed | deferred
+    kind: str  # sent | retry | failed | deferred | superseded
     error: str | None = None
     retry_after: float | None = None
 
@@ -69,6 +81,7 @@ class DrainReport:
     retry: int = 0
     failed: int = 0
     deferred: int = 0
+    superseded: int = 0
 
 
 class Drainer:
@@ -81,10 +94,25 @@ class Drainer:
         jobs, key = await run_in_threadpool(self._claim, now)
         report = DrainReport()
         for job in jobs:
-            outcome = await self._send(job, key, now) if key is not None else Outcome("deferred")
-            await run_in_threadpool(self._settle, job, outcome, now)
+            outcome = await self._deliver(job, key, now) if key is not None else Outcome("deferred")
+            if outcome.kind == "deferred":
+                await run_in_threadpool(self._settle, job, outcome, now)
             setattr(report, outcome.kind, getattr(report, outcome.kind) + 1)
         return report
+
+    async def _deliver(self, job: Job, key: LtiKey, now: datetime) -> Outcome:
+        """Send the post and settle it, holding its line item's lease from the newest-score check to the end."""
+        holder = secrets.token_hex(8)
+        if not await run_in_threadpool(self._lease, job, holder, now):
+            return Outcome("deferred")  # another drainer is sending this learner's score to this line item
+        try:
+            if not await run_in_threadpool(self._still_newest, job):
+                return Outcome("superseded")
+            outcome = await self._send(job, key, now)
+            await run_in_threadpool(self._settle, job, outcome, now)
+            return outcome
+        finally:
+            await run_in_threadpool(self._unlease, job, holder)
 
     async def run(self) -> None:
         """Drain when woken or every poll interval (sooner when a retry falls due), until cancelled."""
@@ -129,8 +157,22 @@ class Drainer:
         )
         return Job(
             post.id, post.tries, score, launch.lineitem, launch.lineitems, tuple(launch.ags_scopes.split()),
-            deployment.id, launch.resource_link_id, f"{launch.target_kind}:{launch.target_id}", endpoint,
+            deployment.id, launch.resource_link_id, f"{launch.target_kind}:{launch.target_id}", endpoint, launch.id,
         )  # fmt: skip
+
+    def _lease(self, job: Job, holder: str, now: datetime) -> bool:
+        with self.service.sessions() as session:
+            return leases.acquire(session, job.lease_name, holder, now, outbox_store.LEASE)
+
+    def _unlease(self, job: Job, holder: str) -> None:
+        with self.service.sessions() as session:
+            leases.release(session, job.lease_name, holder)
+
+    def _still_newest(self, job: Job) -> bool:
+        """A newer score supersedes a pending one in the same commit that queues it (app.lti.grades.enqueue)."""
+        with self.service.sessions() as session:
+            post = session.get(LtiGradePost, job.post_id)
+            return post is not None and post.status == "pending"
 
     def _settle(self, job: Job, outcome: Outcome, now: datetime) -> None:
         with self.service.sessions() as session:

@@ -5,7 +5,7 @@ per request: `Repository(session)` on a session from `sessions()`.
 """
 
 # Every module that declares tables is imported here, so Base.metadata (and Alembic) sees all of them.
-from app.storage import api_keys, instructor_sessions, lti  # noqa: F401
+from app.storage import api_keys, form_posts, instructor_sessions, leases, lti  # noqa: F401
 from app.storage.db import make_engine, migrate, session_factory
 from app.storage.models import Assignment, Attempt, Base, HintReveal, Learner
 from app.storage.repository import PartSummary, ProblemProgress, Repository

@@ -17,8 +17,9 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import ForeignKey, Integer, String, Table, Text, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -159,7 +160,8 @@ def touch_key(session: Session, key_id: int, when: datetime) -> None:
 def claim_request(session: Session, learner_id: str, key: str, fingerprint: str) -> IdempotentRequest:
     """The record of `key` for this learner: made now with `fingerprint`, or the earlier one (whatever its print)."""
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(IdempotentRequest.__table__)
+    table = cast(Table, IdempotentRequest.__table__)  # a mapped class's table (typed as its FromClause base)
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     values = {"learner_id": learner_id, "key": key, "fingerprint": fingerprint, "created_at": utcnow()}
     session.execute(insert.values(**values).on_conflict_do_nothing())
     session.commit()

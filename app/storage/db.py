@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Any 64-bit number no other application on the server uses: PostgreSQL's advisory locks are per database.
+MIGRATION_LOCK_ID = 0x5155_495A_4D49_4752  # "QUIZMIGR"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -66,6 +71,26 @@ def migrate(engine_or_url: Engine | str, revision: str = "heads") -> None:
             engine.dispose()
         return
     config = alembic_config()
-    with engine_or_url.begin() as connection:
+    with _sqlite_file_lock(engine_or_url), engine_or_url.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Held until this transaction ends: processes starting together migrate one after the other, and
+            # the later ones find the schema already at its heads.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@contextlib.contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive lock on `<database>.migrate.lock` next to a SQLite file, so only one process migrates at once.
+
+    SQLite's own locking does not cover this: Alembic reads the version table before it writes, so two
+    processes would both see an empty database and both create the tables.
+    """
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    with open(f"{database}.migrate.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this process dies
+        yield

@@ -66,6 +66,26 @@ class ProblemProgress:
     parts_total: int
 
 
+@dataclass(frozen=True)
+class NewAttempt:
+    """One part's answer of a submission, to be stored with its verdict (`Repository.record_attempts`)."""
+
+    part_id: str
+    answer: Any
+    verdict: Verdict
+    counted: bool
+    key: str | None = None
+
+
+def _attempt(learner_id: str, problem_id: str, seed: int, row: NewAttempt, now: Any) -> Attempt:
+    verdict = row.verdict
+    return Attempt(
+        learner_id=learner_id, problem_id=problem_id, part_id=row.part_id, seed=seed, answer=row.answer,
+        status=verdict.status, score=verdict.score, reason=verdict.reason, feedback=verdict.feedback,
+        latex=verdict.latex, position=verdict.position, counted=row.counted, created_at=now, idempotency_key=row.key,
+    )  # fmt: skip
+
+
 class Repository:
     """Short, typed queries over one session (one per request)."""
 
@@ -201,6 +221,38 @@ class Repository:
                 return earlier
             raise
         return attempt
+
+    def record_attempts(self, learner_id: str, problem_id: str, seed: int, rows: list[NewAttempt]) -> list[Attempt]:
+        """Store the answers of one submission in one transaction (one commit, one fsync), in `rows`' order.
+
+        Should a keyed row collide with a concurrent duplicate of the request, the rows are stored one by one
+        instead, each returning the attempt that stands (see `record_attempt`).
+        """
+        for row in rows:
+            if row.counted and row.verdict.status == "invalid":
+                raise ValueError("an invalid answer is stored but never counted as an attempt")
+        keys = [row.key for row in rows if row.key is not None]
+        if keys and self.session.scalar(
+            select(func.count()).where(Attempt.learner_id == learner_id, Attempt.idempotency_key.in_(keys))
+        ):
+            return self._record_one_by_one(learner_id, problem_id, seed, rows)
+        now = utcnow()
+        attempts = [_attempt(learner_id, problem_id, seed, row, now) for row in rows]
+        self.session.add_all(attempts)
+        try:
+            self.session.commit()
+        except IntegrityError:
+            self.session.rollback()
+            return self._record_one_by_one(learner_id, problem_id, seed, rows)
+        return attempts
+
+    def _record_one_by_one(self, learner_id: str, problem_id: str, seed: int, rows: list[NewAttempt]) -> list[Attempt]:
+        return [
+            self.record_attempt(
+                learner_id, problem_id, row.part_id, seed, row.answer, row.verdict, row.counted, row.key
+            )
+            for row in rows
+        ]
 
     def _by_key(self, learner_id: str, idempotency_key: str) -> Attempt | None:
         return self.session.scalar(

@@ -13,7 +13,8 @@ from app.bank.loader import Bank
 from app.practice import Practice, attempt_budgets
 from app.throttle import ThrottledClient
 from app.web.csrf import check_form_token
-from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, render
+from app.web.deps import KnownLearnerDep, LearnerDep, RepoDep, in_one_trip, render
+from app.web.form_tokens import FirstPostDep, FormTokenDep
 from app.web.forms import FormError, answers_from_form
 from app.web.views import problem_view
 
@@ -66,9 +67,11 @@ def back_to(problem_id: str, anchor: str = "") -> RedirectResponse:
 
 @router.post("/problems/{problem_id}")
 async def submit(
-    problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep, _: ThrottledClient
+    problem: ProblemDep, request: Request, checker: CheckerDep, repo: RepoDep, learner: LearnerDep, token: FormTokenDep,
+    _: ThrottledClient,
 ) -> Response:
-    """Grade one part (button `part=<id>`) or every answered part (`part=*`), then show the page again."""
+    """Grade one part (button `part=<id>`) or every answered part (`part=*`), then show the page again; the form's
+    token keys the attempts, so the same post sent twice is counted once."""
     form = await request.form()
     target = str(form.get("part", "*"))
     parts = [p for p in problem.parts if target in ("*", p.id)]
@@ -79,22 +82,36 @@ async def submit(
     except FormError as error:
         raise HTTPException(422, error.message) from None
     hooks = getattr(request.app.state, "after_submit", ())  # e.g. LTI grade passback (app/lti/web.py)
-    await Practice(repo, checker, hooks).submit(learner, problem, answers)
+    await Practice(repo, checker, hooks).submit(learner, problem, answers, idempotency_key=token)
     return back_to(problem.id, f"part-{target}" if target != "*" else "")
 
 
 @router.post("/problems/{problem_id}/variant")
-async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep) -> Response:
-    await run_in_threadpool(repo.get_or_create_learner, learner)
-    await run_in_threadpool(repo.seed_for, learner, problem.id)
-    await run_in_threadpool(repo.new_variant, learner, problem.id)
+async def new_variant(problem: ProblemDep, repo: RepoDep, learner: LearnerDep, first: FirstPostDep) -> Response:
+    if not first:
+        return back_to(problem.id)  # the same form sent again: one variant was drawn already
+
+    def draw() -> int:
+        repo.get_or_create_learner(learner)
+        repo.seed_for(learner, problem.id)
+        return repo.new_variant(learner, problem.id)
+
+    await in_one_trip(repo, draw)
     return back_to(problem.id)
 
 
 @router.post("/problems/{problem_id}/hint")
-async def hint(problem: ProblemDep, repo: RepoDep, learner: LearnerDep, part: Annotated[str, Form()]) -> Response:
+async def hint(
+    problem: ProblemDep, repo: RepoDep, learner: LearnerDep, part: Annotated[str, Form()], first: FirstPostDep
+) -> Response:
     if part not in {p.id for p in problem.parts}:
         raise HTTPException(422, f"No part {part!r} in this problem.")
-    await run_in_threadpool(repo.get_or_create_learner, learner)
-    await run_in_threadpool(repo.reveal_hint, learner, problem.id, part)
+    if not first:
+        return back_to(problem.id, f"part-{part}")  # the same form sent again: that hint is shown already
+
+    def reveal() -> int:
+        repo.get_or_create_learner(learner)
+        return repo.reveal_hint(learner, problem.id, part)
+
+    await in_one_trip(repo, reveal)
     return back_to(problem.id, f"part-{part}")

@@ -58,8 +58,7 @@ def running_api(
         data_dir=data_dir,
         database_url=database_url,
         secret_key="a-secret-every-host-of-the-test-shares" if database_url else None,
-        workers=2,
-        **{**UNLIMITED, **overrides},  # type: ignore[arg-type]
+        **{"workers": 2, **UNLIMITED, **overrides},  # type: ignore[arg-type]
     )
     with TestClient(create_app(settings)) as client:
         yield Api(client)

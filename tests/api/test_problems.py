@@ -74,3 +74,10 @@ def test_errors_are_problem_details(client, path: str, body: dict, status: int, 
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["title"] == title
     assert response.json()["status"] == status
+
+
+def test_the_preview_says_how_an_ambiguous_answer_is_read(client) -> None:  # type: ignore[no-untyped-def]
+    body = {"problem_id": "c147-w23-2", "part_id": "delta_yhat", "seed": 0, "text": "alpha y / yhat (1 - y)"}
+    reading = client.post("/api/v1/preview", json=body).json()
+    assert reading["status"] == "ok"
+    assert reading["note"] == "Read as (alpha y/yhat)·(1 - y); add brackets if you meant alpha y/(yhat (1 - y))."

@@ -4,12 +4,15 @@ clocks: no test sleeps."""
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from app.api.ratelimit import Decision, MemoryBuckets, RateLimiter, RedisBuckets, make_limiter
+from app.circuit_breaker import CircuitBreaker
 from app.settings import Settings
 
 REDIS_URL = os.environ.get("QUIZ_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -91,13 +94,74 @@ def test_redis_buckets_are_shared_between_processes() -> None:
         two.close()
 
 
-def test_an_unreachable_redis_lets_requests_through(caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unreachable_redis_falls_back_to_per_process_limits_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     limiter = RedisBuckets("redis://127.0.0.1:1/0", per_minute=1, burst=1)
     try:
-        assert [limiter.acquire("k").allowed for _ in range(3)] == [True, True, True]
+        assert [limiter.acquire("k").allowed for _ in range(3)] == [True, False, False]
     finally:
         limiter.close()
-    assert "rate limit not applied, Redis unavailable" in caplog.text
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and warnings[0].startswith("Redis (rate limits: per process meanwhile) unavailable")
+
+
+@contextmanager
+def frozen_redis() -> Iterator[tuple[str, socket.socket]]:
+    """A "Redis" that accepts connections and never answers (a frozen server); yields its URL and socket."""
+    with socket.create_server(("127.0.0.1", 0), backlog=64) as server:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0", server
+
+
+def connections_made(server: socket.socket) -> int:
+    server.setblocking(False)
+    made = []
+    while True:
+        try:
+            made.append(server.accept()[0])
+        except BlockingIOError:
+            break
+    for connection in made:
+        connection.close()
+    return len(made)
+
+
+def test_a_frozen_redis_is_asked_once_per_cooldown_and_warned_about_once(caplog: pytest.LogCaptureFixture) -> None:
+    monotonic = FakeClock()
+    with frozen_redis() as (url, server):
+        breaker = CircuitBreaker("Redis", cooldown=5, clock=monotonic)
+        limiter = RedisBuckets(url, per_minute=60, burst=100, breaker=breaker)
+        try:
+            assert all(limiter.acquire("k").allowed for _ in range(20))  # served by the per-process fallback
+            assert connections_made(server) == 1 and breaker.is_open  # only the first request waited on Redis
+            monotonic.now += 5
+            assert all(limiter.acquire("k").allowed for _ in range(20))
+            assert connections_made(server) == 1  # one more try after the cooldown, still frozen
+        finally:
+            limiter.close()
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "Redis unavailable (Timeout reading from socket); trying again every 5 s"
+    ]
+
+
+def test_the_breaker_closes_when_redis_answers_again(caplog: pytest.LogCaptureFixture) -> None:
+    if not REDIS_URL:
+        pytest.skip("QUIZ_TEST_REDIS_URL is empty")
+    monotonic = FakeClock()
+    breaker = CircuitBreaker("Redis", cooldown=5, clock=monotonic)
+    limiter = RedisBuckets(REDIS_URL, 60, 5, namespace=f"test:{uuid.uuid4().hex}", breaker=breaker)
+    try:
+        breaker.failed(ConnectionError("refused"))  # as during an outage
+        assert limiter.acquire("k").allowed and breaker.is_open  # within the cooldown: Redis is not asked
+        monotonic.now += 5
+        assert limiter.acquire("k").allowed and not breaker.is_open
+    finally:
+        limiter.client.delete(f"{limiter.namespace}:k")
+        limiter.close()
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "Redis unavailable (refused); trying again every 5 s",
+        "Redis is reachable again",
+    ]
 
 
 def test_the_settings_choose_the_backend(tmp_path) -> None:  # type: ignore[no-untyped-def]

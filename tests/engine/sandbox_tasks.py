@@ -74,6 +74,17 @@ def spin_after_connect(port: int) -> None:
     spin()
 
 
+def hold_until_closed(port: int) -> None:
+    """Tell the test (over TCP) that this task holds its worker, and keep holding it until the test hangs up."""
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.recv(1)
+
+
+def hold_problem_until_closed(_problem: object, port: int) -> None:
+    """`hold_until_closed` with the problem a checker passes first (for `Checker.in_worker`)."""
+    hold_until_closed(port)
+
+
 def big_power() -> int:
     return pow(9, 9**9)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import select
 import signal
@@ -198,6 +199,21 @@ def test_worker_killed_while_idle_is_replaced() -> None:
         assert small.run(tasks.add, 1, 2) == 3  # the task is re-sent to a fresh worker, not lost
         assert small.run(tasks.pid) != pid
         assert_healthy(small)
+
+
+def test_worker_killed_while_idle_is_replaced_before_any_task_needs_it() -> None:
+    before = set(multiprocessing.active_children())
+    with WorkerPool(size=1, timeout=TIMEOUT) as small:
+        [worker] = new_children(before)
+        pid, exited = worker.pid, os.dup(worker.sentinel)  # our own copy: the pool closes its one when reaping
+        try:
+            os.kill(pid, signal.SIGKILL)  # type: ignore[arg-type]
+            assert multiprocessing.connection.wait([exited], 10)  # it has exited, and the pool can tell
+        finally:
+            os.close(exited)
+        assert small.wait_ready(timeout=10)  # no task was sent: the watchdog replaced it
+        assert small.stats["respawns"] == 1 and small.alive == 1
+        assert small.run(tasks.pid) != pid
 
 
 def test_concurrent_first_use_starts_exactly_size_workers() -> None:

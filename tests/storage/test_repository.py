@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC
 
 import pytest
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import IntegrityError
 
 from app.engine.verdict import Verdict
 from app.storage import PartSummary, ProblemProgress, Repository, WrongAnswer
-from app.storage.repository import MAX_SEED
+from app.storage.repository import MAX_SEED, NewAttempt
 
 P = "c147-w23-2"
 
@@ -227,3 +228,23 @@ def test_statistics_count_learners_and_the_most_common_wrong_answers(repo: Repos
     assert stats["b"].common_wrong == (WrongAnswer(["1", "2"], 2, ("No.",)),)
     assert repo.part_statistics(P)["c"].common_wrong == (WrongAnswer({"W": [["1", 2]], "b": "0"}, 2, ("No.",)),)
     assert repo.part_statistics("nobody-tried") == {}
+
+
+def test_a_whole_problem_is_stored_in_one_transaction(engine: Engine, repo: Repository) -> None:
+    me = repo.get_or_create_learner().id
+    rows = [NewAttempt(f"part{i}", f"answer {i}", Verdict.correct(), True, f"k:part{i}") for i in range(7)]
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(engine, "commit", committed)
+    try:
+        stored = repo.record_attempts(me, "p", 0, rows)
+    finally:
+        event.remove(engine, "commit", committed)
+    assert len(commits) == 1
+    assert [a.part_id for a in stored] == [f"part{i}" for i in range(7)]
+    again = repo.record_attempts(me, "p", 0, rows)  # the same submission again: the attempts that stand
+    assert [a.id for a in again] == [a.id for a in stored]
+    assert len(repo.part_summaries(me, "p")) == 7 and repo.part_summaries(me, "p")["part0"].attempts_used == 1

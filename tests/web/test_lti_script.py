@@ -46,7 +46,8 @@ def course_page(tool_path: str) -> str:
 @pytest.fixture(scope="module")
 def templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=ROOT / "templates")
-    templates.env.globals["form_token"] = lambda request: "form-token"
+    templates.env.globals["csrf_token"] = lambda request: "csrf-token"
+    templates.env.globals["form_token"] = lambda: "form-token"
     return templates
 
 
@@ -104,7 +105,16 @@ def test_a_login_keeps_its_binding_in_the_lms_storage_and_the_launch_reads_it_ba
     page.goto(f"{LMS}/course")
     expect(page.frame_locator("iframe[name=tool]").locator("text=posted")).to_be_visible()
     assert posts == [
-        ("/lti/launch", {"csrf": ["form-token"], "state": ["S1"], "storage_ticket": ["T1"], "storage_value": [BINDING]})
+        (
+            "/lti/launch",
+            {
+                "csrf": ["csrf-token"],
+                "form_token": ["form-token"],
+                "state": ["S1"],
+                "storage_ticket": ["T1"],
+                "storage_value": [BINDING],
+            },
+        )
     ]
 
 
@@ -148,7 +158,9 @@ def test_the_new_window_gets_its_key_from_the_launch_page_that_opened_it(
     with context.expect_page() as new_window:
         frame.get_by_role("link", name="Open in a new window").click()
     expect(new_window.value.locator("text=posted")).to_be_visible()
-    assert posts == [("/lti/open", {"csrf": ["form-token"], "ticket": ["T3"], "key": ["K3"]})]
+    assert posts == [
+        ("/lti/open", {"csrf": ["csrf-token"], "form_token": ["form-token"], "ticket": ["T3"], "key": ["K3"]})
+    ]
 
 
 def test_the_ticket_link_opened_elsewhere_asks_nobody_and_posts_nothing(

@@ -230,3 +230,31 @@ def test_the_backprop_tutorial_quotes_what_the_validator_prints(
     quoted = doc.split(command, 1)[1].split("\n```", 1)[0].splitlines()
     assert len(quoted) == 2
     assert [line for line in quoted if line not in printed] == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "quoted"),
+    [
+        (
+            '  s: {expr: "v.T a"}',
+            '  s: {expr: "v a"}',
+            "problems/demo/sigmoid-layer.yaml:26: s: Cannot matrix-multiply `v` (H × 1) by `a` (H × 1): "
+            "the inner dimensions 1 and H differ.",
+        ),
+        ('  s: {expr: "v.T a"}', '  s: {expr: "a"}', "delta_z: L must be a scalar (a loss) to take its gradient"),
+    ],
+    ids=["shape-clash", "loss-not-scalar"],
+)
+def test_the_backprop_tutorials_load_errors_are_what_the_loader_prints(
+    doc: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, quoted: str
+) -> None:
+    assert quoted in doc
+    text = tutorial_yaml(doc, BACKPROP_FILE)
+    assert text.count(old) == 1
+    path = tmp_path / "problems" / BACKPROP_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr()
+    printed = (out.err + out.out).replace(str(path), "problems/demo/sigmoid-layer.yaml")
+    assert quoted in printed

@@ -13,7 +13,7 @@ from app.bank.validate import validate_path
 
 SET = "dl-practice"
 SEEDS = 3
-SEEDS_NAMED = re.compile(r"\(seeds? \d+(, \d+)*\)")  # validate lists the seeds where it fails
+SEEDS_NAMED = re.compile(r"\((seeds? \d+(, \d+)*|every seed \d+–\d+)\)")  # validate lists the seeds where it fails
 
 # (problem file, part id, its target variable, a wrong but plausible model answer)
 WRONG_ANSWERS = [
@@ -91,15 +91,17 @@ def test_every_problem_of_the_set_has_a_wrong_answer_below(problems_dir: Path) -
 )
 def test_a_wrong_model_answer_is_caught(one_problem, file: str, part_id: str, target: str, wrong: str) -> None:  # type: ignore[no-untyped-def]
     path = one_problem(file, part_id, wrong)
+    problem_id = path.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("id: ")
     report = validate_path(path.parent, seeds=SEEDS)
     assert not report.ok
     naming = [
         line
         for line in report.failures
-        if line.startswith(f"{path}: ")
-        and f"part {part_id} (" in line
+        if line.startswith(f"{path}: {problem_id}: part {part_id} (")
         and f"the answer '{wrong}' disagrees with the engine's value of `{target}`" in line
         and SEEDS_NAMED.search(line)
     ]
-    assert naming, "no failure names the file, the part, the target and a seed:\n" + "\n".join(report.failures)
+    assert naming, "no failure names the file, the problem, the part, the target and a seed:\n" + "\n".join(
+        report.failures
+    )
     assert all(f"part {part_id} (" in line for line in report.failures), "only the edited part may fail"

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from app.engine.autodiff import central_differences
 from app.engine.errors import AuthorError
 from app.engine.graph import VariableGraph
 from app.engine.variables import sample_trials, stable_seed
@@ -65,14 +66,4 @@ def moment_failures(variant: Variant) -> Iterator[str]:
 
 
 def _numeric_gradient(graph: VariableGraph, of: str, wrt: str, env: dict[str, Any], sizes: dict[str, int]) -> Any:
-    base = np.array(env[wrt], dtype=float, ndmin=2)
-    grad = np.zeros_like(base)
-    for index in np.ndindex(base.shape):
-        losses = []
-        for step in (STEP, -STEP):
-            moved = base.copy()
-            moved[index] += step
-            value = moved if isinstance(env[wrt], np.ndarray) else float(moved[0, 0])
-            losses.append(float(graph.value_with(of, env, {wrt: value}, sizes)))
-        grad[index] = (losses[0] - losses[1]) / (2 * STEP)
-    return grad if isinstance(env[wrt], np.ndarray) else grad[0, 0]
+    return central_differences(lambda value: float(graph.value_with(of, env, {wrt: value}, sizes)), env[wrt], STEP)

@@ -36,6 +36,11 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator:  # type: ignor
         static_dir=ROOT / "static",
         data_dir=tmp_path_factory.mktemp("data"),
         workers=2,
+        # a module checks every problem of the bank within seconds from one browser; tests/test_throttle.py sets limits
+        client_rate_per_minute=100_000,
+        client_rate_burst=100_000,
+        address_rate_per_minute=100_000,
+        address_rate_burst=100_000,
     )
     with TestClient(create_app(settings)) as test_client:
         yield test_client

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from app.bank.models import Figure, Parameter, ProblemSpec
+from app.bank.models import Figure, Parameter, ProblemSpec, SetSpec
 from app.cli import main
+from app.engine.functions import FUNCTIONS
 from app.engine.variables import GradSpec, MomentSpec, RandomInput, RecurrenceSpec, StateSpec, VariableSpec
 from app.kinds import PART_KINDS, PartBase
 from app.kinds._common import Choice
@@ -25,12 +27,13 @@ from app.kinds.number import NumberMistake
 from app.kinds.text import Keywords
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "authoring.md"
-TUTORIAL_MARKER = '```yaml title="problems/demo/linear-layer.yaml"'
 TUTORIAL_FILE = Path("demo") / "linear-layer.yaml"
+BACKPROP_FILE = Path("demo") / "sigmoid-layer.yaml"  # the tutorial "A backprop problem from its forward pass"
 
 # Every model of the problem format, by the name the JSON Schema gives it; part kinds document only their own fields.
 MODELS: dict[str, type[BaseModel]] = {
     "ProblemSpec": ProblemSpec,
+    "SetSpec": SetSpec,  # `_set.yaml`, beside the problems
     "Parameter": Parameter,
     "Figure": Figure,
     "VariableSpec": VariableSpec,
@@ -59,9 +62,10 @@ def doc() -> str:
     return DOC.read_text(encoding="utf-8")
 
 
-def tutorial_yaml(doc: str) -> str:
-    assert doc.count(TUTORIAL_MARKER) == 1, "the tutorial's final file must be one fenced block with the marker"
-    return doc.split(TUTORIAL_MARKER, 1)[1].lstrip("\n").split("\n```\n", 1)[0] + "\n"
+def tutorial_yaml(doc: str, file: Path = TUTORIAL_FILE) -> str:
+    marker = f'```yaml title="problems/{file.as_posix()}"'
+    assert doc.count(marker) == 1, "a tutorial's final file must be one fenced block with the marker"
+    return doc.split(marker, 1)[1].lstrip("\n").split("\n```\n", 1)[0] + "\n"
 
 
 def reference(doc: str) -> str:
@@ -118,11 +122,23 @@ def schema_properties(schema: Any) -> set[str]:
     return set()
 
 
-def test_the_tutorial_problem_validates(doc: str, tmp_path: Path) -> None:
-    path = tmp_path / TUTORIAL_FILE
+@pytest.mark.parametrize("file", [TUTORIAL_FILE, BACKPROP_FILE], ids=["first-problem", "backprop"])
+def test_the_tutorial_problem_validates(doc: str, tmp_path: Path, file: Path) -> None:
+    path = tmp_path / file
     path.parent.mkdir(parents=True)
-    path.write_text(tutorial_yaml(doc), encoding="utf-8")
+    path.write_text(tutorial_yaml(doc, file), encoding="utf-8")
     assert main(["validate", str(tmp_path), "--seeds", "5"]) == 0
+
+
+def test_the_backprop_tutorial_takes_its_truth_from_the_forward_pass(doc: str) -> None:
+    """Every expression part of the backprop tutorial has a `target` that is a `grad` of a declared loss."""
+    spec = yaml.safe_load(tutorial_yaml(doc, BACKPROP_FILE))
+    variables = spec["variables"]
+    parts = [part for part in spec["parts"] if part["kind"] == "expression"]
+    assert parts
+    for part in parts:
+        assert "grad" in variables[part["target"]], part["id"]
+        assert "expr" in variables[variables[part["target"]]["grad"]["of"]]
 
 
 def test_every_property_of_the_json_schema_is_in_the_reference(doc: str) -> None:
@@ -132,6 +148,12 @@ def test_every_property_of_the_json_schema_is_in_the_reference(doc: str) -> None
     section = reference(doc)
     missing = sorted(p for p in properties if f"`{p}`" not in section)
     assert not missing, f"docs/authoring.md's reference does not mention {missing}"
+
+
+def test_every_function_of_the_answer_language_is_in_the_reference(doc: str) -> None:
+    section = reference(doc).split("\n### Functions of the answer language\n", 1)[1].split("\n### ", 1)[0]
+    missing = sorted(name for name in FUNCTIONS if f"`{name}(" not in section)
+    assert not missing, f"docs/authoring.md's function table does not mention {missing}"
 
 
 def test_every_model_of_the_schema_has_a_complete_field_table(doc: str) -> None:
@@ -188,3 +210,51 @@ def test_the_quoted_validator_output_is_what_the_validator_prints(
     ]
     assert quoted_lines, f"the doc quotes no line with {quoted!r}"
     assert [line for line in quoted_lines if line not in printed] == []
+
+
+def test_the_backprop_tutorial_quotes_what_the_validator_prints(
+    doc: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tutorial breaks its model answer on purpose; the lines it quotes are the validator's own."""
+    old, new = '    answer: "(s - y) * v * a * (1 - a)"', '    answer: "(s - y) * v * a"'
+    text = tutorial_yaml(doc, BACKPROP_FILE)
+    assert text.count(old) == 1
+    path = tmp_path / "problems" / BACKPROP_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr()
+    printed = [line.replace(str(path), "problems/demo/sigmoid-layer.yaml") for line in (out.err + out.out).splitlines()]
+    command = "$ quizzes validate problems/demo/sigmoid-layer.yaml\n"
+    assert doc.count(command) == 1
+    quoted = doc.split(command, 1)[1].split("\n```", 1)[0].splitlines()
+    assert len(quoted) == 2
+    assert [line for line in quoted if line not in printed] == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "quoted"),
+    [
+        (
+            '  s: {expr: "v.T a"}',
+            '  s: {expr: "v a"}',
+            "problems/demo/sigmoid-layer.yaml:26: s: Cannot matrix-multiply `v` (H × 1) by `a` (H × 1): "
+            "the inner dimensions 1 and H differ.",
+        ),
+        ('  s: {expr: "v.T a"}', '  s: {expr: "a"}', "delta_z: L must be a scalar (a loss) to take its gradient"),
+    ],
+    ids=["shape-clash", "loss-not-scalar"],
+)
+def test_the_backprop_tutorials_load_errors_are_what_the_loader_prints(
+    doc: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, quoted: str
+) -> None:
+    assert quoted in doc
+    text = tutorial_yaml(doc, BACKPROP_FILE)
+    assert text.count(old) == 1
+    path = tmp_path / "problems" / BACKPROP_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr()
+    printed = (out.err + out.out).replace(str(path), "problems/demo/sigmoid-layer.yaml")
+    assert quoted in printed

@@ -33,7 +33,9 @@ def test_export_writes_the_file_and_reports_every_part(
 def test_an_unknown_set_is_an_error_listing_the_sets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["export", "qti", "--set", "nope", "-o", str(tmp_path / "x.zip"), "--problems", str(PROBLEMS)]
     assert main(argv) == 2
-    assert capsys.readouterr().err == (f"quizzes export: no problem set 'nope' in {PROBLEMS}; sets: c147-w23-midterm\n")
+    assert capsys.readouterr().err == (
+        f"quizzes export: no problem set 'nope' in {PROBLEMS}; sets: c147-w23-midterm, dl-practice\n"
+    )
     assert not (tmp_path / "x.zip").exists()
 
 

@@ -109,7 +109,10 @@ def mutations(tree: Node, scope: Scope, variables: dict[str, VariableSpec]) -> l
              f"({whole} / 3)", f"({whole} + 0.01)", f"((1 + 1e-7) {whole})", f"({whole} + 1e-9)",
              f"((1 - 1e-7) {whole})", f"({whole} - 1e-9)", f"({whole} (1 + 1e-6))", f"exp({whole})",
              f"({whole} ⊙ {whole})", f"({whole} + 0.1)", f"({whole} - 0.5)", f"(1.01 {whole})", f"({whole} / 2)",
-             f"(-2 {whole})", f"({whole} + 1e-6)"]  # fmt: skip
+             f"(-2 {whole})", f"({whole} + 1e-6)", f"({whole} + 2)", f"({whole} - 2)", f"(4 {whole})", f"({whole} / 4)",
+             f"(-0.5 {whole})", f"({whole} + 1e-4)", f"((1 + 1e-5) {whole})", f"({whole} - 0.1)",
+             f"({whole} ⊙ {whole} ⊙ {whole})", f"({whole} + {whole} ⊙ {whole})", f"((1 - 1e-5) {whole})",
+             f"({whole} - 1e-6)"]  # fmt: skip
     shape = infer_shape(tree, scope)
     if shape and shape[0] != shape[1]:  # a square answer may be symmetric: its transpose is no mutation
         found.append(f"({whole}).T")

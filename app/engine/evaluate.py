@@ -67,17 +67,62 @@ def evaluate_trials(
     """Evaluate on every trial. A scalar-only answer runs once on the trials stacked into vectors: the same
     elementwise arithmetic, a fraction of the interpreter overhead. `columns` keeps the stacked values of each
     scalar variable for the next call over the same trials."""
-    if len(envs) > 1 and _batchable(node, envs[0]):
-        columns = {} if columns is None else columns
-        for name in {n.name for n in node.walk() if isinstance(n, Name)} - columns.keys():
-            columns[name] = np.array([env[name] for env in envs], dtype=float)
-        stacked = columns
-        with np.errstate(all="ignore"):
-            result = _Evaluator(stacked, batched=True).value(node)
-        return [float(v) for v in np.broadcast_to(result, (len(envs),))]
+    columns = {} if columns is None else columns
+    if len(envs) > 1 and _across_trials(node, envs[0]):
+        return [float(v) for v in _over_trials(node, envs, columns)]
     plan = _scalar_sums(node, envs[0]) if envs else {}
+    # The scalar parts of a matrix answer (ε, Σ_k α^k …) are computed once over all trials, the rest per trial.
+    hoisted = (
+        {id(sub): _over_trials(sub, envs, columns) for sub in _scalar_parts(node, envs[0])} if len(envs) > 1 else {}
+    )
     with np.errstate(all="ignore"):
-        return [_Evaluator(env, scalar_sums=plan).value(node) for env in envs]
+        return [_Evaluator(env, scalar_sums=plan, known={k: v[i] for k, v in hoisted.items()}).value(node)
+                for i, env in enumerate(envs)]  # fmt: skip
+
+
+def _over_trials(node: Node, envs: Sequence[Mapping[str, Any]], columns: dict[str, Any]) -> np.ndarray:
+    """A scalar-only tree on every trial at once, the trials stacked into vectors (`columns` keeps each variable's)."""
+    for name in {n.name for n in node.walk() if isinstance(n, Name) and n.name in envs[0]} - columns.keys():
+        columns[name] = np.array([env[name] for env in envs], dtype=float)
+    with np.errstate(all="ignore"):
+        result = _Evaluator(columns, batched=True).value(node)
+    return np.broadcast_to(np.asarray(result, dtype=float), (len(envs),))
+
+
+def _across_trials(node: Node, env: Mapping[str, Any], bound: frozenset[str] = frozenset()) -> bool:
+    """Whether a tree is scalar in every trial and can run on the trials stacked (sums too, their bounds per trial)."""
+    if isinstance(node, Index):
+        return False
+    if isinstance(node, Name):
+        return node.name in bound or isinstance(env.get(node.name), float)
+    if isinstance(node, Call) and not _elementwise_call(node):
+        return False
+    if isinstance(node, Sum):
+        inner = bound | {node.index}
+        return (
+            _across_trials(node.lo, env, bound)
+            and _across_trials(node.hi, env, bound)
+            and (_across_trials(node.body, env, inner))
+        )
+    return all(_across_trials(child, env, bound) for child in node.children())
+
+
+def _scalar_parts(node: Node, env: Mapping[str, Any]) -> list[Node]:
+    """The largest sub-trees (beyond single names and numbers) that are scalar in every trial. A sum's body is
+    not searched: its index is bound there."""
+    found: list[Node] = []
+    stack = _unbound_children(node)
+    while stack:
+        sub = stack.pop()
+        if not isinstance(sub, Name | Num) and _across_trials(sub, env):
+            found.append(sub)
+        else:
+            stack.extend(_unbound_children(sub))
+    return found
+
+
+def _unbound_children(node: Node) -> list[Node]:
+    return [node.lo, node.hi] if isinstance(node, Sum) else list(node.children())
 
 
 def _scalar_sums(node: Node, env: Mapping[str, Any]) -> dict[int, tuple[int, bool]]:
@@ -125,14 +170,21 @@ def _elementwise_call(node: Call) -> bool:
 
 class _Evaluator:
     def __init__(
-        self, env: Mapping[str, Any], batched: bool = False, scalar_sums: dict[int, tuple[int, bool]] | None = None
+        self,
+        env: Mapping[str, Any],
+        batched: bool = False,
+        scalar_sums: dict[int, tuple[int, bool]] | None = None,
+        known: dict[int, Any] | None = None,
     ) -> None:
         self.env = dict(env)
         self.steps = 0
         self.batched = batched
         self.scalar_sums = {} if scalar_sums is None else scalar_sums
+        self.known = known or {}  # values of sub-trees computed beforehand (by node id)
 
     def value(self, node: Node) -> Value:
+        if self.known and id(node) in self.known:
+            return float(self.known[id(node)])
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", node.start)
@@ -152,7 +204,7 @@ class _Evaluator:
         family = self.env[node.family]
         k = self.value(node.index)
         if isinstance(k, np.ndarray):  # the index of a stacked sum: one member per term
-            ks = tuple(self.whole(float(v), node.index, "An index", MAX_INDEX) for v in k.reshape(-1))
+            ks = tuple(self.whole(v, node.index, "An index", MAX_INDEX) for v in k.reshape(-1).tolist())
             if hasattr(family, "stack"):
                 return family.stack(ks)
             return np.stack([np.full((1, 1), m) if isinstance(m, float) else m for m in (family[j] for j in ks)])
@@ -215,6 +267,8 @@ class _Evaluator:
             raise EvaluationError(error.message, node.start) from None
 
     def sum(self, node: Sum) -> Any:
+        if self.batched and id(node) not in self.scalar_sums:
+            return self.sum_over_trials(node)
         lo = self.integer(node.lo, "A sum's lower bound", 10 * MAX_SUM_TERMS)
         hi = self.integer(node.hi, "A sum's upper bound", 10 * MAX_SUM_TERMS)
         if hi - lo + 1 > MAX_SUM_TERMS:
@@ -232,6 +286,29 @@ class _Evaluator:
         else:
             self.env[node.index] = saved
         return total
+
+    def sum_over_trials(self, node: Sum) -> Any:
+        """A scalar sum on stacked trials, whose bounds may differ by trial: every k from the lowest bound to the
+        highest, each trial keeping the terms within its own bounds."""
+        low = self.bounds(node.lo, "A sum's lower bound")
+        high = self.bounds(node.hi, "A sum's upper bound")
+        low, high = np.broadcast_arrays(low, high)
+        if np.max(high - low) + 1 > MAX_SUM_TERMS:
+            raise EvaluationError(f"A sum may have at most {MAX_SUM_TERMS} terms.", node.start)
+        saved, total = self.env.get(node.index), np.zeros(low.shape)
+        for k in range(int(np.min(low)), int(np.max(high)) + 1):
+            self.env[node.index] = float(k)
+            total = total + np.where((low <= k) & (k <= high), self.value(node.body), 0.0)
+        if saved is None:
+            self.env.pop(node.index, None)
+        else:
+            self.env[node.index] = saved
+        return total
+
+    def bounds(self, node: Node, what: str) -> np.ndarray:
+        """A sum's bound on stacked trials: whole numbers within the limit, one per trial (or one for all)."""
+        values = np.asarray(self.value(node), dtype=float).reshape(-1)
+        return np.array([self.whole(float(v), node, what, 10 * MAX_SUM_TERMS) for v in values], dtype=float)
 
     def stacked_sum(self, node: Sum, lo: int, hi: int) -> Value:
         """Every term of a sum at once: the index as a vector (scalar terms) or a stack (terms with matrices or

@@ -22,7 +22,9 @@ from app.engine.evaluate import (
     evaluate,
     evaluate_trials,
 )
+from app.engine.names import resolve
 from app.engine.parse import parse
+from app.engine.scope import Scope, Symbol
 
 
 class Family:
@@ -319,3 +321,29 @@ def test_an_empty_sum_is_a_zero_of_its_bodys_shape() -> None:
 
 def test_a_product_with_an_empty_sum_has_the_products_shape() -> None:
     assert np.shape(value("r sum(u, k, 2, 1)")) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a sum(b^k, k, 1, n) v",  # scalar parts computed once over the trials, the rest per trial
+        "sum(k v, k, 1, n)",  # the index shadows a variable of the same name: never computed from it
+        "k v - sum(k^2, k, n, 3) v",  # bounds that differ by trial, and empty sums
+        "(a > b) sum((1 - b^j) / (1 - b), j, 1, n) M v",
+        "sum(sum(b^(j - i), i, 1, j), j, 1, n)",
+    ],
+)
+def test_evaluating_on_all_trials_at_once_agrees_with_trial_by_trial(text: str) -> None:
+    scope = Scope.of(Symbol("a"), Symbol("b"), Symbol("k"), Symbol("n"), Symbol("v", ("p", 1)),
+                     Symbol("M", ("p", "p")))  # fmt: skip
+    node = resolve(parse(text, scope.symbols.keys()), scope)
+    rng = np.random.default_rng(5)
+    envs = [
+        {"a": float(rng.normal()), "b": float(rng.uniform(0.2, 0.9)), "k": float(rng.normal()), "n": float(n),
+         "v": rng.normal(size=(3, 1)), "M": rng.normal(size=(3, 3))}
+        for n in (0, 1, 2, 4, 5)
+    ]  # fmt: skip
+    together = evaluate_trials(node, envs)
+    one_by_one = [evaluate(node, env) for env in envs]
+    for got, want in zip(together, one_by_one, strict=True):
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-12)

@@ -41,6 +41,9 @@ def gradient_failures(variant: Variant) -> Iterator[str]:
         for trial in trials:
             numeric = _numeric_gradient(graph, grad.of, grad.wrt, trial.env, trial.dims)
             analytic = np.asarray(trial.env[name], dtype=float)
+            if not (np.all(np.isfinite(analytic)) and np.all(np.isfinite(numeric))):
+                yield f"variable {name} (∂{grad.of}/∂{grad.wrt}) is not finite at a sample (the log of 0? an overflow?)"
+                break
             if not np.allclose(analytic, numeric, rtol=RTOL, atol=ATOL * max(1.0, float(np.max(np.abs(numeric))))):
                 yield (
                     f"variable {name} (∂{grad.of}/∂{grad.wrt}) disagrees with central finite differences "

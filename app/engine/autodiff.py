@@ -99,9 +99,9 @@ class _Backward:
         elif op == "-":
             self.to(node.left, g)
             self.to(node.right, -g)
-        elif op == "/":
-            self.to(node.left, g / b)
-            self.to(node.right, -g * a / (b * b))
+        elif op == "/":  # np.divide: a zero divisor gives inf, not a ZeroDivisionError on Python floats
+            self.to(node.left, np.divide(g, b))
+            self.to(node.right, np.divide(-g * a, b * b))
         elif op == "^" and is_square(a):
             self.to(node.left, _matrix_power_vjp(np.asarray(g), a, round(float(b))))
         elif op == "^":

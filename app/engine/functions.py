@@ -133,9 +133,11 @@ def _zero(x: Value, out: Value) -> Value:
 
 
 _elementwise("exp", np.exp, lambda x, out: out, _cmd("\\exp"), sympy.exp, in_numbers=True)
-_elementwise("log", np.log, lambda x, out: 1.0 / x, _cmd("\\log"), sympy.log, in_numbers=True)
-_elementwise("ln", np.log, lambda x, out: 1.0 / x, _cmd("\\ln"), sympy.log, in_numbers=True)
-_elementwise("sqrt", np.sqrt, lambda x, out: 0.5 / out, lambda a: f"\\sqrt{{{a[0]}}}", sympy.sqrt, in_numbers=True)
+# np.divide, not `/`: at 0 a derivative is inf (reported as such), never a ZeroDivisionError on a Python float.
+_elementwise("log", np.log, lambda x, out: np.divide(1.0, x), _cmd("\\log"), sympy.log, in_numbers=True)
+_elementwise("ln", np.log, lambda x, out: np.divide(1.0, x), _cmd("\\ln"), sympy.log, in_numbers=True)
+_elementwise("sqrt", np.sqrt, lambda x, out: np.divide(0.5, out), lambda a: f"\\sqrt{{{a[0]}}}", sympy.sqrt,
+             in_numbers=True)  # fmt: skip
 _elementwise("abs", np.abs, lambda x, out: np.sign(x), lambda a: f"\\left|{a[0]}\\right|", sympy.Abs,
              in_numbers=True, kink=True)  # fmt: skip
 _elementwise("sign", np.sign, _zero, _op("sign"), sympy.sign, kink=True)
@@ -361,7 +363,7 @@ def _square(shapes: list[Shape], consts: list[float | None], describe: Describe)
 
 def _inv(x: Value) -> Value:
     if not isinstance(x, np.ndarray):
-        return 1.0 / x
+        return float(np.divide(1.0, x))
     try:
         return np.linalg.inv(x)
     except np.linalg.LinAlgError:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.bank.validate import validate_path
 from app.cli import main
 
 MIDTERM_2 = "c147-w23-midterm/2-weighted-bce.yaml"
@@ -74,3 +75,24 @@ def test_a_broken_copy_fails_with_a_useful_message(
 def test_a_missing_path_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tmp_path / "nowhere")]) == 2
     assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_a_loss_that_overflows_is_an_author_message_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "zero.yaml").write_text(
+        """id: zero
+title: Zero
+set: demo
+variables:
+  s: {normal: [40, 1]}
+  y: {choice: [0, 1]}
+  L: {expr: "y log(sigma(s)) + (1 - y) log(1 - sigma(s))"}
+  dL_ds: {grad: {of: L, wrt: s}}
+parts:
+  - {id: d, label: "1", kind: expression, target: dL_ds, answer: "y - sigma(s)", names: [s, y]}
+""",
+        encoding="utf-8",
+    )
+    report = validate_path(tmp_path, seeds=2)
+    assert any(
+        "variable dL_ds (∂L/∂s) is not finite at a sample (the log of 0? an overflow?)" in f for f in report.failures
+    )

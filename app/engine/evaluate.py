@@ -135,7 +135,16 @@ def _scalar_sums(node: Node, env: Mapping[str, Any]) -> dict[int, tuple[int, boo
             scalar = _batchable(sub.body, {**env, sub.index: 0.0})
             if scalar or _stackable(sub.body):
                 plan[id(sub)] = (sum(1 for _ in sub.body.walk()), scalar)
+            elif _nested(sub):  # a sum of sums, Σ_j Σ_{k=lo(j)}^{hi(j)}: every (j, k) pair at once
+                inner = sub.body
+                assert isinstance(inner, Sum)
+                plan[id(sub)] = (sum(1 for _ in inner.body.walk()), False)
     return plan
+
+
+def _nested(node: Sum) -> bool:
+    inner = node.body
+    return isinstance(inner, Sum) and inner.index != node.index and _stackable(inner.body)
 
 
 def _stackable(node: Node) -> bool:
@@ -312,27 +321,66 @@ class _Evaluator:
 
     def stacked_sum(self, node: Sum, lo: int, hi: int) -> Value:
         """Every term of a sum at once: the index as a vector (scalar terms) or a stack (terms with matrices or
-        family members). The work budget counts every term, as if the loop had run."""
+        family members); a sum of sums stacks every pair of indices. The work budget counts every term, as if the
+        loop had run."""
         size, scalar = self.scalar_sums[id(node)]
+        if isinstance(node.body, Sum) and not scalar:
+            return self.pairs_sum(node, node.body, lo, hi, size)
         self.steps += (hi - lo) * size
         if self.steps > MAX_STEPS:
             raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", node.start)
-        saved, batched = self.env.get(node.index), self.batched
         ks = np.arange(lo, hi + 1, dtype=float)
-        self.env[node.index], self.batched = (ks if scalar else ks.reshape(-1, 1, 1)), True
-        try:
-            terms = self.value(node.body)
-        finally:
-            self.batched = batched
-            if saved is None:
-                self.env.pop(node.index, None)
-            else:
-                self.env[node.index] = saved
+        terms = self.stacked_terms(node.body, {node.index: ks if scalar else ks.reshape(-1, 1, 1)})
         if scalar:
             return float(np.sum(np.broadcast_to(terms, (hi - lo + 1,))))
         if isinstance(terms, np.ndarray) and terms.ndim == 3:
             return as_value(np.sum(terms, axis=0))
         return as_value(terms * float(hi - lo + 1))  # a term that does not depend on the index
+
+    def pairs_sum(self, outer: Sum, inner: Sum, lo: int, hi: int, size: int) -> Value:
+        """Σ_j Σ_{k=lo(j)}^{hi(j)} body(j, k): the inner bounds for each j, then the body on every pair at once."""
+        js: list[float] = []
+        ks: list[float] = []
+        saved = self.env.get(outer.index)
+        for j in range(lo, hi + 1):
+            self.env[outer.index] = float(j)
+            first = self.integer(inner.lo, "A sum's lower bound", 10 * MAX_SUM_TERMS)
+            last = self.integer(inner.hi, "A sum's upper bound", 10 * MAX_SUM_TERMS)
+            if last - first + 1 > MAX_SUM_TERMS:
+                raise EvaluationError(f"A sum may have at most {MAX_SUM_TERMS} terms.", inner.start)
+            if self.steps + (len(ks) + last - first + 1) * size > MAX_STEPS:  # before building the pairs
+                raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", inner.start)
+            js += [float(j)] * max(0, last - first + 1)
+            ks += [float(k) for k in range(first, last + 1)]
+        self._restore(outer.index, saved)
+        self.steps += len(ks) * size
+        if not ks:  # every inner sum empty: a zero of the body's shape
+            zero: Value = self.sum(Sum(inner, outer.index, Num(1.0, "1"), Num(0.0, "0")))
+            return zero
+        stacks = {outer.index: np.array(js).reshape(-1, 1, 1), inner.index: np.array(ks).reshape(-1, 1, 1)}
+        terms = self.stacked_terms(inner.body, stacks)
+        if isinstance(terms, np.ndarray) and terms.ndim == 3:
+            return as_value(np.sum(terms, axis=0))
+        total: Value = as_value(terms * float(len(ks)))
+        return total
+
+    def stacked_terms(self, body: Node, stacks: dict[str, np.ndarray]) -> Any:
+        """`body` with the given indices bound to stacks (one term per entry)."""
+        saved, batched = {name: self.env.get(name) for name in stacks}, self.batched
+        self.env.update(stacks)
+        self.batched = True
+        try:
+            return self.value(body)
+        finally:
+            self.batched = batched
+            for name, value in saved.items():
+                self._restore(name, value)
+
+    def _restore(self, name: str, value: Any) -> None:
+        if value is None:
+            self.env.pop(name, None)
+        else:
+            self.env[name] = value
 
 
 _ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "⊙": np.multiply}

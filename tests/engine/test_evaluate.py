@@ -347,3 +347,14 @@ def test_evaluating_on_all_trials_at_once_agrees_with_trial_by_trial(text: str) 
     one_by_one = [evaluate(node, env) for env in envs]
     for got, want in zip(together, one_by_one, strict=True):
         assert np.allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_a_sum_of_sums_on_every_pair_of_indices_agrees_with_the_loops(n: int) -> None:
+    scope = Scope.of(Symbol("b"), Symbol("n"), Symbol("g", ("p", 1), "family"))
+    node = resolve(parse("sum(sum(b^(j - k) g[k], k, 1, j), j, 1, n)", scope.symbols.keys()), scope)
+    env = {"b": 0.7, "n": float(n), "g": Family()}
+    plan_free = sum(
+        (0.7 ** (j - k)) * np.array([[k], [-k]], dtype=float) for j in range(1, n + 1) for k in range(1, j + 1)
+    )
+    assert np.allclose(evaluate_trials(node, [env, env])[0], plan_free if n else 0.0)

@@ -190,15 +190,21 @@ async def change_variant(
     return back_to(problem.id)
 
 
+async def form_and_part(request: Request, problem: ProblemSpec) -> tuple[FormData, str]:
+    """The posted form and the part it names (`part=<id>`), which must be one of the problem's."""
+    form = await request.form()
+    part = str(form.get("part", ""))
+    if part not in {p.id for p in problem.parts}:
+        raise HTTPException(422, f"No part {part!r} in this problem.")
+    return form, part
+
+
 @router.post("/problems/{problem_id}/hint")
 async def hint(
     problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep, first: FirstPostDep
 ) -> Response:
     """Reveal the next hint of `part`; every part's fields (this one's too) are kept as drafts."""
-    form = await request.form()
-    part = str(form.get("part", ""))
-    if part not in {p.id for p in problem.parts}:
-        raise HTTPException(422, f"No part {part!r} in this problem.")
+    form, part = await form_and_part(request, problem)
     if not first:
         return back_to(problem.id, f"part-{part}")  # the same form sent again: that hint is shown already
     posted = await read_post_or_422(repo, learner, problem, form)
@@ -216,10 +222,7 @@ async def self_assess(
     problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep, hooks: AfterSubmitDep
 ) -> Response:
     """Grade one's own free-text answer by ticking the rubric items it covers (after seeing the model answer)."""
-    form = await request.form()
-    part = str(form.get("part", ""))
-    if part not in {p.id for p in problem.parts}:
-        raise HTTPException(422, f"No part {part!r} in this problem.")
+    form, part = await form_and_part(request, problem)
     posted = await read_post_or_422(repo, learner, problem, form)
     await in_one_trip(repo, lambda: keep_unchecked(repo, learner, problem, posted, []))
     ticked = form.getlist(f"rubric.{part}")

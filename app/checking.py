@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from app.bank.grading import PackedProblem, UnknownProblem, check_packed, preview_packed
 from app.bank.models import ProblemSpec
 from app.engine.check import Interpretation
-from app.engine.sandbox import CheckMemoryError, CheckTimeout, PoolBusy, SandboxError, WorkerPool
+from app.engine.sandbox import PoolBusy, SandboxError, WorkerPool
 from app.engine.verdict import Verdict
 from app.fair_queue import FairQueue
 from app.kinds import Answer
@@ -24,7 +24,7 @@ from app.settings import Settings
 
 PRELOAD = ["numpy", "sympy", "app.bank.grading"]
 ANONYMOUS = "anonymous"
-UNAVAILABLE = "unavailable"  # the verdict's reason when no worker could check the answer (busy pool, crash)
+UNAVAILABLE = SandboxError.code  # the verdict's reason when no worker could check the answer (busy pool, crash)
 T = TypeVar("T")
 
 
@@ -95,12 +95,8 @@ class Checker:
     async def check_one(self, problem: ProblemSpec, part_id: str, answer: Answer, seed: int) -> Verdict:
         try:
             return await self.in_worker(check_packed, problem, part_id, answer, seed)
-        except CheckTimeout as error:
-            return Verdict.invalid(error.message, "timeout")
-        except CheckMemoryError as error:
-            return Verdict.invalid(error.message, "memory")
-        except SandboxError as error:
-            return Verdict.invalid(error.message, UNAVAILABLE)
+        except SandboxError as error:  # timeout, memory, or unavailable (busy pool, crashed worker): its own code
+            return Verdict.invalid(error.message, error.code)
 
     async def preview(self, problem: ProblemSpec, part_id: str, text: str, seed: int) -> Interpretation:
         try:

@@ -34,6 +34,7 @@ from app.engine._sandbox_worker import PROTOCOL as _PROTOCOL
 from app.engine._sandbox_worker import THREAD_ENV as _THREAD_ENV
 from app.engine._sandbox_worker import reprs as _reprs
 from app.engine._sandbox_worker import worker_main as _worker_main
+from app.engine.errors import StudentError
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -43,25 +44,28 @@ _REAP_TIMEOUT = 10.0
 _WATCH_INTERVAL = 1.0  # how often the watchdog picks up the current idle workers
 
 
-class SandboxError(Exception):
-    """Base of the sandbox errors; ``message`` is written for the student."""
+class SandboxError(StudentError):
+    """Why an answer could not be checked by a worker; a student error like the others (written for the student,
+    `code` the verdict's reason). The base and the busy/crashed kinds are transient: `unavailable`, retry later."""
 
+    code = "unavailable"
     default_message: ClassVar[str] = "Your answer could not be checked right now; please try again shortly."
 
     def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.default_message
-        super().__init__(self.message)
+        super().__init__(message or self.default_message)
 
 
 class CheckTimeout(SandboxError):
     """The check ran past its time limit and its worker was killed."""
 
+    code = "timeout"
     default_message = "Checking your answer took too long; simplify it and try again."
 
 
 class CheckMemoryError(SandboxError):
     """The check needed more memory than a worker may use."""
 
+    code = "memory"
     default_message = "Checking your answer needed too much memory; simplify it and try again."
 
 

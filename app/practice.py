@@ -105,21 +105,9 @@ class Practice:
         *,
         seed: int | None = None,
         idempotency_key: str | None = None,
-    ) -> dict[str, Verdict]:
-        """Check and record the answered parts at the learner's current variant (or at `seed`)."""
-        submission = await self.record(learner_id, problem, answers, seed=seed, idempotency_key=idempotency_key)
-        return submission.verdicts
-
-    async def record(
-        self,
-        learner_id: str,
-        problem: ProblemSpec,
-        answers: Mapping[str, Answer],
-        *,
-        seed: int | None = None,
-        idempotency_key: str | None = None,
     ) -> Submission:
-        """Check and record the answered parts; blank answers are skipped.
+        """Check and record the answered parts at the learner's current variant (or at `seed`); blank answers are
+        skipped.
 
         With `idempotency_key`, each part's attempt is stored under `part_key(key, part)`: a retried submission
         finds the attempts already stored under the key and returns their verdicts, at their variant, without

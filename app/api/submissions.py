@@ -158,7 +158,7 @@ async def submit(
         )
     if claim.response is not None:
         return _json(claim.response, replayed=True)
-    submission = await practice.record(learner, spec, body.answers, seed=body.seed, idempotency_key=key)
+    submission = await practice.submit(learner, spec, body.answers, seed=body.seed, idempotency_key=key)
     if submission.unchecked:
         raise ApiError(
             503,

@@ -160,7 +160,8 @@ async def submit(
     posted = await read_post_or_422(repo, learner, problem, form)
     to_check = parts_to_check(target, posted.answers, posted.shown)
     answers = {pid: posted.answers[pid] for pid in to_check}
-    verdicts = await practice.submit(learner, problem, answers, seed=posted.seed, idempotency_key=token)
+    submission = await practice.submit(learner, problem, answers, seed=posted.seed, idempotency_key=token)
+    verdicts = submission.verdicts
     recorded = [pid for pid, v in verdicts.items() if v.reason != "no_attempts"]  # a refused answer stays a draft
     await in_one_trip(repo, lambda: keep_unchecked(repo, learner, problem, posted, recorded))
     if target == EDITED_PART and not to_check:

@@ -14,7 +14,7 @@ from app.availability import check_shared_dependencies, install_availability
 from app.bank.store import BankStore
 from app.checking import Checker
 from app.limits import BodyLimitMiddleware
-from app.lti.web import install_lti
+from app.lti.install import install_lti
 from app.settings import Settings, get_settings, signing_key
 from app.storage.db import make_engine, migrate, session_factory
 from app.web import form_tokens, instructor, pages, site

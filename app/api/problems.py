@@ -11,7 +11,7 @@ from app.api.errors import ApiError
 from app.api.schemas import (
     CheckRequest,
     CheckResponse,
-    PartSummary,
+    PartListing,
     PreviewRequest,
     PreviewResponse,
     ProblemSummary,
@@ -35,7 +35,7 @@ CHECK_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def summary(problem: ProblemSpec) -> ProblemSummary:
-    parts = [PartSummary(id=p.id, label=p.label, kind=p.kind, points=p.points) for p in problem.parts]
+    parts = [PartListing(id=p.id, label=p.label, kind=p.kind, points=p.points) for p in problem.parts]
     return ProblemSummary(id=problem.id, title=problem.title, set=problem.set, parts=parts)
 
 

@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field
 from app.engine.verdict import Verdict
 
 
-class PartSummary(BaseModel):
+class PartListing(BaseModel):
+    """A part as the problem list shows it (not the learner's progress on it: that is storage's PartSummary)."""
+
     id: str
     label: str = Field(description="The exam's numbering, e.g. 2b.viii.")
     kind: str
@@ -20,7 +22,7 @@ class ProblemSummary(BaseModel):
     id: str
     title: str
     set: str
-    parts: list[PartSummary]
+    parts: list[PartListing]
 
 
 class CheckRequest(BaseModel):

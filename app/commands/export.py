@@ -38,7 +38,8 @@ def _seed(text: str) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.export import ExportError, collect, load_set, moodle_xml, qti_package, report
+    from app.export import moodle_xml, qti_package
+    from app.export.collect import ExportError, collect, load_set, report
     from app.settings import get_settings
 
     settings = get_settings()

@@ -1,5 +1,6 @@
 """Export a problem set's auto-checkable parts for learning-management systems that import quizzes.
 
+    from app.export.collect import collect   # (`app.export.collect` is also the module's name)
     export = collect(load_set(Path("problems"), "my-course"), seed=0)
     data, lines = qti_package(export)      # QTI 2.1 content package (zip)
     data, lines = moodle_xml(export)       # Moodle XML
@@ -11,28 +12,22 @@ them into bytes (deterministic: the same set and seed give the same bytes). See 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+from typing import Any
 
-from app.export.collect import EXPORTED_KINDS, SKIPPED, ExportError, collect, load_set
-from app.export.model import ExportSet, ReportLine
-from app.export.moodle import moodle_xml
-from app.export.qti import qti_package
+# Loaded on first use (PEP 562), so the answer kinds can import the question model (`app.export.model`) that their
+# `export` builds without importing the collector, which imports the kinds.
+_PUBLIC = {
+    "EXPORTED_KINDS": "app.export.collect", "SKIPPED": "app.export.collect", "ExportError": "app.export.collect",
+    "load_set": "app.export.collect", "report": "app.export.collect", "ExportSet": "app.export.model",
+    "ReportLine": "app.export.model", "moodle_xml": "app.export.moodle", "qti_package": "app.export.qti",
+}  # fmt: skip
 
 
-def report(export: ExportSet, lines: Iterable[ReportLine]) -> list[ReportLine]:
-    """The collector's skipped parts and a writer's lines together, in exam order."""
-    return sorted([*export.report, *lines], key=lambda line: line.position)
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'app.export' has no attribute {name!r}")
+    return getattr(importlib.import_module(_PUBLIC[name]), name)
 
 
-__all__ = [
-    "EXPORTED_KINDS",
-    "SKIPPED",
-    "ExportError",
-    "ExportSet",
-    "ReportLine",
-    "collect",
-    "load_set",
-    "moodle_xml",
-    "qti_package",
-    "report",
-]
+__all__ = sorted(_PUBLIC)

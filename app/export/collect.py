@@ -7,7 +7,6 @@ each kind's `reference_answer(variant)`, so an export grades exactly what the pl
 
 from __future__ import annotations
 
-import math
 import mimetypes
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,37 +17,19 @@ from app.bank.models import Figure, ProblemSpec
 from app.bank.variants import make_variant
 from app.engine.errors import AuthorError
 from app.engine.parameters import render_text
-from app.export._ids import assign_ncnames, unique_ncnames
+from app.export._ids import assign_ncnames
 from app.export.model import (
-    ChoiceQuestion,
     ExportSet,
-    MatchingQuestion,
     Media,
-    NumericQuestion,
-    Option,
     ProblemGroup,
     Question,
     ReportLine,
     Stem,
 )
-from app.kinds import (
-    CheckboxPart,
-    ChoicePart,
-    IntegerPart,
-    MatchingPart,
-    NumberPart,
-    PartSpec,
-    Variant,
-)
+from app.kinds import PART_KINDS, PartSpec
 
-SKIPPED: dict[str, str] = {
-    "expression": "a formula: graded by evaluating it on random values, which needs this platform's checker",
-    "shape": "a shape in symbolic dimensions: equivalent spellings (D_a1 x 1, (D_a1, 1)) need this platform's parser",
-    "matrix": "a matrix of numbers: LMS numeric questions hold a single number",
-    "condition": "any values satisfying a relation are right: LMS questions compare with fixed answers",
-    "text": "free text for self-assessment: never auto-graded",
-}
-EXPORTED_KINDS = ("choice", "checkbox", "integer", "number", "matching")
+SKIPPED: dict[str, str] = {k.model_fields["kind"].default: k.not_exported for k in PART_KINDS if k.not_exported}
+EXPORTED_KINDS = tuple(k.model_fields["kind"].default for k in PART_KINDS if k.not_exported is None)
 
 
 class ExportError(Exception):
@@ -111,8 +92,8 @@ def _problem(
     figures = tuple(_figures(problem, index, seed, ids, static_dir, report))
     questions: list[Question] = []
     for part_index, part in enumerate(problem.parts):
-        if part.kind not in EXPORTED_KINDS:
-            report.append(_skip(index, part_index, part, SKIPPED.get(part.kind, "no LMS question type for it")))
+        if part.not_exported is not None:  # the kind says why an LMS quiz cannot hold it
+            report.append(_skip(index, part_index, part, part.not_exported))
             continue
         try:
             stem = Stem(
@@ -127,45 +108,10 @@ def _problem(
                 figures=figures,
                 solution=render_text(part.solution, params) if part.solution else None,
             )
-            questions.append(_question(part, stem, variant))
+            questions.append(part.export(stem, variant))
         except AuthorError as error:
             report.append(_skip(index, part_index, part, f"no exportable answer at seed {seed}: {error}"))
     return tuple(questions)
-
-
-def _question(part: PartSpec, stem: Stem, variant: Variant) -> Question:
-    params = dict(variant.params)
-    if isinstance(part, ChoicePart | CheckboxPart):
-        answer = part.reference_answer(variant)
-        right = {answer} if isinstance(part, ChoicePart) else set(answer)
-        ids = unique_ncnames(o.id for o in part.options)
-        options = tuple(
-            Option(ids[o.id], o.id, render_text(o.text, params), o.id in right,
-                   render_text(o.feedback, params) if o.feedback else None)
-            for o in part.options
-        )  # fmt: skip
-        if not right or not right <= {o.id for o in part.options}:
-            raise AuthorError(f"the answer {sorted(right)} does not name options of the part")
-        return ChoiceQuestion(stem, options, multiple=isinstance(part, CheckboxPart))
-    if isinstance(part, IntegerPart):
-        return NumericQuestion(stem, int(part.reference_answer(variant)), integer=True)
-    if isinstance(part, NumberPart):
-        value = float(part.reference_answer(variant))
-        if part.sig_figs is not None and value:  # rounding to n figures: half a unit of the last, absolute
-            half_unit = 0.5 * 10 ** (math.floor(math.log10(abs(value))) - part.sig_figs + 1)
-            return NumericQuestion(stem, value, integer=False, atol=half_unit)
-        return NumericQuestion(stem, value, integer=False, rtol=part.rtol, atol=part.atol)
-    if isinstance(part, MatchingPart):
-        key = part.reference_answer(variant)
-        if set(key) != {i.id for i in part.items} or not set(key.values()) <= {c.id for c in part.choices}:
-            raise AuthorError("the answer must match every item with one of the choices")
-        item_ids = unique_ncnames(i.id for i in part.items)
-        choice_ids = unique_ncnames((c.id for c in part.choices), taken=item_ids.values())
-        items = tuple(Option(item_ids[i.id], i.id, render_text(i.text, params)) for i in part.items)
-        choices = tuple(Option(choice_ids[c.id], c.id, render_text(c.text, params)) for c in part.choices)
-        pairs = tuple((item_ids[i.id], choice_ids[key[i.id]]) for i in part.items)
-        return MatchingQuestion(stem, items, choices, pairs)
-    raise AuthorError(f"no export for the kind {part.kind!r}")  # pragma: no cover - EXPORTED_KINDS guards this
 
 
 def _figures(
@@ -198,3 +144,8 @@ def _figure_file(figure: Figure, seed: int, static_dir: Path | None) -> tuple[by
 
 def _skip(index: int, part_index: int, part: PartSpec, reason: str) -> ReportLine:
     return ReportLine((index, part_index), part.label, part.kind, False, reason)
+
+
+def report(export: ExportSet, lines: Iterable[ReportLine]) -> list[ReportLine]:
+    """The collector's skipped parts and a writer's lines together, in exam order."""
+    return sorted([*export.report, *lines], key=lambda line: line.position)

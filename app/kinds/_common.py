@@ -26,6 +26,8 @@ from app.engine.parse import parse
 from app.engine.syntax import Call, Compare, Index, Name, Sum
 from app.engine.variables import VariableSpec
 from app.engine.verdict import Verdict
+from app.export._ids import unique_ncnames
+from app.export.model import ChoiceQuestion, Option, Question, Stem
 from app.kinds.base import Variant
 
 ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
@@ -241,3 +243,17 @@ def close(got: float, want: float, rtol: float, atol: float, sig_figs: int | Non
 
 
 SIG_FIGS = "Accept decimals rounded to this many significant figures (e.g. 3); none: exact up to round-off."
+
+
+def choice_question(stem: Stem, options: Sequence[Any], right: set[str], variant: Variant, multiple: bool) -> Question:
+    """A choice or select-all part as an LMS question: its options (with their feedback) and which are right."""
+    params = dict(variant.params)
+    ids = unique_ncnames(o.id for o in options)
+    exported = tuple(
+        Option(ids[o.id], o.id, render_text(o.text, params), o.id in right,
+               render_text(o.feedback, params) if getattr(o, "feedback", None) else None)
+        for o in options
+    )  # fmt: skip
+    if not right or not right <= {o.id for o in options}:
+        raise AuthorError(f"the answer {sorted(right)} does not name options of the part")
+    return ChoiceQuestion(stem, exported, multiple=multiple)

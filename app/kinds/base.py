@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.engine.errors import AuthorError
 from app.engine.variables import VariableSpec
 from app.engine.verdict import Verdict
+from app.export.model import Question, Stem
 
 Answer = Any  # what a student submits for one part: str, number, list of str, dict, list of lists ...
 
@@ -77,3 +79,10 @@ class PartBase(BaseModel):
     def public_view(self, variant: Variant) -> dict[str, Any]:
         """What a student may see of the part before answering (never the answer)."""
         return {}
+
+    # Why an LMS quiz cannot hold this kind (QTI / Moodle export skips it with this reason); None: `export` makes it.
+    not_exported: ClassVar[str | None] = "no LMS question type for it"
+
+    def export(self, stem: Stem, variant: Variant) -> Question:
+        """The part as an LMS quiz question (`app.export`), for kinds whose `not_exported` is None."""
+        raise AuthorError(f"the kind cannot be exported: {self.not_exported}")

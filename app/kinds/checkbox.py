@@ -8,13 +8,14 @@ never which, except that the `feedback` of a selected false option is shown.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from app.engine.errors import StudentError
 from app.engine.verdict import Verdict
-from app.kinds._common import Choice, FormatError, be, invalid, render, rendering_problems, unique_ids
+from app.export.model import Question, Stem
+from app.kinds._common import Choice, FormatError, be, choice_question, invalid, render, rendering_problems, unique_ids
 from app.kinds.base import Answer, PartBase, Variant
 
 MAX_SELECTED = 100
@@ -78,3 +79,8 @@ class CheckboxPart(PartBase):
 
     def public_view(self, variant: Variant) -> dict[str, Any]:
         return {"options": [{"id": o.id, "text": render(o.text, variant)} for o in self.options]}
+
+    not_exported: ClassVar[str | None] = None
+
+    def export(self, stem: Stem, variant: Variant) -> Question:
+        return choice_question(stem, self.options, set(self.reference_answer(variant)), variant, multiple=True)

@@ -6,13 +6,24 @@ is the right option's id, for questions whose figure (and so whose answer) chang
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from app.engine.errors import StudentError
 from app.engine.verdict import Verdict
-from app.kinds._common import Choice, exactly_one, invalid, param, read_id, render, rendering_problems, unique_ids
+from app.export.model import Question, Stem
+from app.kinds._common import (
+    Choice,
+    choice_question,
+    exactly_one,
+    invalid,
+    param,
+    read_id,
+    render,
+    rendering_problems,
+    unique_ids,
+)
 from app.kinds.base import Answer, PartBase, Variant
 
 WRONG = "That is not the right option."
@@ -69,3 +80,8 @@ class ChoicePart(PartBase):
 
     def public_view(self, variant: Variant) -> dict[str, Any]:
         return {"options": [{"id": o.id, "text": render(o.text, variant)} for o in self.options]}
+
+    not_exported: ClassVar[str | None] = None
+
+    def export(self, stem: Stem, variant: Variant) -> Question:
+        return choice_question(stem, self.options, {self.reference_answer(variant)}, variant, multiple=False)

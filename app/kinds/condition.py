@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from numbers import Real
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -57,6 +57,10 @@ class Relation(BaseModel):
 
 class ConditionPart(PartBase):
     """Values for `fields` that satisfy every relation."""
+
+    not_exported: ClassVar[str | None] = (
+        "any values satisfying a relation are right: LMS questions compare with fixed answers"
+    )
 
     kind: Literal["condition"] = "condition"
     fields: list[ConditionField] = Field(min_length=1, max_length=20)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -24,6 +24,10 @@ class MistakeSpec(BaseModel):
 
 class ExpressionPart(PartBase):
     """A formula in the question's names, e.g. δ_W1 in terms of δ_b1 and x."""
+
+    not_exported: ClassVar[str | None] = (
+        "a formula: graded by evaluating it on random values, which needs this platform's checker"
+    )
 
     kind: Literal["expression"] = "expression"
     answer: str | None = Field(

@@ -12,9 +12,10 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.errors import AuthorError
+from app.export.model import NumericQuestion, Question, Stem
 from app.kinds._common import read_integer
 from app.kinds._numeric import NumericPart
-from app.kinds.base import Answer
+from app.kinds.base import Answer, Variant
 
 
 class IntegerMistake(BaseModel):
@@ -46,3 +47,8 @@ class IntegerPart(NumericPart):
         if value != round(value):
             raise AuthorError(f"{written!r} gives {value:g} in this variant, which is not a whole number")
         return round(value)
+
+    not_exported: ClassVar[str | None] = None
+
+    def export(self, stem: Stem, variant: Variant) -> Question:
+        return NumericQuestion(stem, int(self.reference_answer(variant)), integer=True)

@@ -8,12 +8,15 @@ wrong, never which. An answer that leaves an item unmatched is unreadable (costs
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from app.engine.errors import AuthorError, StudentError
+from app.engine.parameters import render_text
 from app.engine.verdict import Verdict
+from app.export._ids import unique_ncnames
+from app.export.model import MatchingQuestion, Option, Question, Stem
 from app.kinds._common import (
     Choice,
     FormatError,
@@ -105,3 +108,16 @@ class MatchingPart(PartBase):
             "items": [{"id": i.id, "text": render(i.text, variant)} for i in self.items],
             "choices": [{"id": c.id, "text": render(c.text, variant)} for c in self.choices],
         }
+
+    not_exported: ClassVar[str | None] = None
+
+    def export(self, stem: Stem, variant: Variant) -> Question:
+        params, key = dict(variant.params), self.reference_answer(variant)
+        if set(key) != {i.id for i in self.items} or not set(key.values()) <= {c.id for c in self.choices}:
+            raise AuthorError("the answer must match every item with one of the choices")
+        item_ids = unique_ncnames(i.id for i in self.items)
+        choice_ids = unique_ncnames((c.id for c in self.choices), taken=item_ids.values())
+        items = tuple(Option(item_ids[i.id], i.id, render_text(i.text, params)) for i in self.items)
+        choices = tuple(Option(choice_ids[c.id], c.id, render_text(c.text, params)) for c in self.choices)
+        pairs = tuple((item_ids[i.id], choice_ids[key[i.id]]) for i in self.items)
+        return MatchingQuestion(stem, items, choices, pairs)

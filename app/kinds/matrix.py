@@ -15,7 +15,7 @@ are wrong, never which.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -45,6 +45,8 @@ USAGE = "Enter the matrix as rows of numbers, e.g. `1 0; -1 2`."
 
 class MatrixPart(PartBase):
     """A matrix of numbers, every entry right within the tolerance."""
+
+    not_exported: ClassVar[str | None] = "a matrix of numbers: LMS numeric questions hold a single number"
 
     kind: Literal["matrix"] = "matrix"
     target: str | None = Field(

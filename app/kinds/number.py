@@ -10,14 +10,15 @@ for decimals gives `sig_figs` (e.g. 3: `0.333` is right for 1/3, `0.33` is not).
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.errors import AuthorError
+from app.export.model import NumericQuestion, Question, Stem
 from app.kinds._common import DEFAULT_ATOL, DEFAULT_RTOL, SIG_FIGS, close, read_number
 from app.kinds._numeric import NumericPart
-from app.kinds.base import Answer
+from app.kinds.base import Answer, Variant
 
 
 class NumberMistake(BaseModel):
@@ -53,3 +54,12 @@ class NumberPart(NumericPart):
     @property
     def within(self) -> str:
         return " within the tolerance"
+
+    not_exported: ClassVar[str | None] = None
+
+    def export(self, stem: Stem, variant: Variant) -> Question:
+        value = float(self.reference_answer(variant))
+        if self.sig_figs is not None and value:  # rounding to n figures: half a unit of the last, absolute
+            half_unit = 0.5 * 10 ** (math.floor(math.log10(abs(value))) - self.sig_figs + 1)
+            return NumericQuestion(stem, value, integer=False, atol=half_unit)
+        return NumericQuestion(stem, value, integer=False, rtol=self.rtol, atol=self.atol)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -33,6 +33,10 @@ _IGNORED = re.compile(r"[\s_{}\\]")
 
 class ShapePart(PartBase):
     """The shape of one quantity, in symbolic dimensions."""
+
+    not_exported: ClassVar[str | None] = (
+        "a shape in symbolic dimensions: equivalent spellings (D_a1 x 1, (D_a1, 1)) need this platform's parser"
+    )
 
     kind: Literal["shape"] = "shape"
     answer: list[str | int] | Literal["scalar"] = Field(description="e.g. [D_a1, 1], or scalar.")

@@ -13,7 +13,7 @@ Storage of the text is elsewhere; `check` keeps nothing.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,6 +34,8 @@ class Keywords(BaseModel):
 
 class TextPart(PartBase):
     """A short written answer, compared by the student with `model_answer` and `rubric`."""
+
+    not_exported: ClassVar[str | None] = "free text for self-assessment: never auto-graded"
 
     kind: Literal["text"] = "text"
     model_answer: str = Field(description="Markdown; shown after the student submits.")

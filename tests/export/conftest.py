@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from app.bank.models import ProblemSpec
-from app.export import ExportSet, collect, load_set
+from app.export import ExportSet
+from app.export.collect import collect, load_set
 from tests.conftest import PROBLEMS
 
 MIDTERM = "c147-w23-midterm"

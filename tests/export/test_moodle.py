@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from app.bank.models import ProblemSpec
-from app.export import ExportSet, collect, moodle_xml, report
+from app.export import ExportSet, moodle_xml
+from app.export.collect import collect, report
 from app.export.model import MOODLE_FRACTIONS, checkbox_weights, moodle_fraction
 
 

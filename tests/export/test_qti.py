@@ -12,7 +12,8 @@ import pytest
 
 from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
-from app.export import ExportSet, collect, qti_package, report
+from app.export import ExportSet, qti_package
+from app.export.collect import collect, report
 from tests.export.qti_checker import CP, QTI, check_package
 
 ITEM = "items/{}.xml"

@@ -4,15 +4,19 @@ reference answer correct and answers hostile input with an invalid verdict, neve
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import TypeAdapter
 
 from app.bank.models import ProblemSpec
+from app.engine.errors import AuthorError
+from app.export.model import Stem
 from app.kinds import PART_KINDS, PartBase, PartSpec
 from app.kinds.base import Variant
 
+ROOT = Path(__file__).resolve().parents[2]
 SPECS: dict[str, dict[str, Any]] = {
     "choice": {"options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}], "answer": "b"},
     "checkbox": {"options": [{"id": "a", "text": "A", "correct": True}, {"id": "b", "text": "B"}]},
@@ -82,3 +86,19 @@ def test_hostile_input_is_a_verdict(kind: str, answer: object, variant: Variant)
     )
     assert verdict.status == ("incorrect" if readable else "invalid")  # a wrong number costs an attempt
     assert verdict.feedback
+
+
+@pytest.mark.parametrize("kind", sorted(SPECS))
+def test_every_kind_scores_exports_and_renders_through_the_protocol(kind: str, variant: Variant) -> None:
+    part = build(kind)
+    verdict = part.check(part.reference_answer(variant), variant)
+    assert verdict.status in ("correct", "saved") and 0.0 <= verdict.score <= 1.0  # scored by the kind itself
+    stem = Stem("id", (0, 0), part.label, kind, "title", part.points, "", part.prompt)
+    if part.not_exported is None:
+        assert type(part.export(stem, variant)).__name__.endswith("Question")
+    else:
+        assert part.not_exported.strip()  # the kind says why an LMS quiz cannot hold it
+        with pytest.raises(AuthorError, match="cannot be exported"):
+            part.export(stem, variant)
+    widgets = (ROOT / "templates" / "_widgets.html").read_text(encoding="utf-8")
+    assert kind == "text" or f"kind == '{kind}'" in widgets  # text is the widget's default branch

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from app.bank.models import ProblemSpec
+
 Policy = Literal["best", "latest"]
 POLICIES: tuple[Policy, ...] = ("best", "latest")
 Key = tuple[str, str]  # (problem id, part id)
@@ -101,3 +103,11 @@ def total(points: Points, scores: Mapping[Key, PartScore]) -> tuple[float, float
         if (problem, part) in scores
     )
     return earned, float(sum(sum(parts.values()) for parts in points.values()))
+
+
+def set_points(problems: Iterable[ProblemSpec]) -> dict[str, dict[str, dict[str, float]]]:
+    """What each part is worth: set → problem → part → points, in the order given (the bank's)."""
+    sets: dict[str, dict[str, dict[str, float]]] = {}
+    for problem in problems:
+        sets.setdefault(problem.set, {})[problem.id] = {part.id: part.points for part in problem.parts}
+    return sets

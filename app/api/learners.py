@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, HTTPException, Path
 from pydantic import BaseModel, Field
 
 from app.api.auth import SECURED, Principal, problem_doc, require
-from app.bank.loader import Bank
 from app.deps import BankDep, RepoDep
+from app.scoring import set_points
 from app.storage.models import Learner
 from app.storage.repository import Repository
 
@@ -24,14 +24,6 @@ router = APIRouter(prefix="/api/v1", tags=["learners"], responses=SECURED)
 
 
 LearnerId = Annotated[str, Path(pattern=LEARNER_ID, description="32 lowercase hex digits.")]
-
-
-def set_points(bank: Bank) -> dict[str, dict[str, dict[str, float]]]:
-    """set → problem → part → points, in the bank's order."""
-    sets: dict[str, dict[str, dict[str, float]]] = {}
-    for spec in bank:
-        sets.setdefault(spec.set, {})[spec.id] = {p.id: p.points for p in spec.parts}
-    return sets
 
 
 def known_learner(repo: Repository, learner_id: str) -> Learner:

@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app.bank.loader import Bank
 from app.bank.models import ProblemSpec
 from app.deps import AfterSubmitDep, BankDep, KnownLearnerDep, LearnerDep, PracticeDep, ProblemDep, RepoDep
 from app.engine.verdict import Verdict
 from app.grading import Grading
 from app.practice import attempt_budgets
+from app.scoring import set_points
 from app.storage import variants
 from app.storage.drafts import drafts_for, keep_drafts
 from app.storage.grading import GradeRefused
@@ -30,14 +30,6 @@ from app.web.forms import EDITED_PART, EVERY_PART, FormError, answers_from_form,
 from app.web.views import problem_view
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_form_token)])
-
-
-def set_points(bank: Bank) -> dict[str, dict[str, dict[str, float]]]:
-    """set → problem → part → points."""
-    sets: dict[str, dict[str, dict[str, float]]] = {}
-    for problem in bank:
-        sets.setdefault(problem.set, {})[problem.id] = {p.id: p.points for p in problem.parts}
-    return sets
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -80,6 +80,9 @@ class PartBase(BaseModel):
         """What a student may see of the part before answering (never the answer)."""
         return {}
 
+    # The page's input for this kind: a macro of templates/_widgets.html and its extra arguments.
+    widget: ClassVar[tuple[str, ...]]
+
     # Why an LMS quiz cannot hold this kind (QTI / Moodle export skips it with this reason); None: `export` makes it.
     not_exported: ClassVar[str | None] = "no LMS question type for it"
 

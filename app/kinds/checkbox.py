@@ -29,6 +29,8 @@ class CheckboxOption(Choice):
 class CheckboxPart(PartBase):
     """Select every true option; the answer is the list of selected option ids (empty: none of them)."""
 
+    widget: ClassVar[tuple[str, ...]] = ("checkbox",)
+
     kind: Literal["checkbox"] = "checkbox"
     options: list[CheckboxOption] = Field(min_length=1, max_length=26)
 

@@ -36,6 +36,8 @@ class Option(Choice):
 class ChoicePart(PartBase):
     """Pick one option among `options`."""
 
+    widget: ClassVar[tuple[str, ...]] = ("choice",)
+
     kind: Literal["choice"] = "choice"
     options: list[Option] = Field(min_length=2, max_length=26)
     answer: str | None = Field(None, description="Id of the right option.")

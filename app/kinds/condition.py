@@ -58,6 +58,8 @@ class Relation(BaseModel):
 class ConditionPart(PartBase):
     """Values for `fields` that satisfy every relation."""
 
+    widget: ClassVar[tuple[str, ...]] = ("condition",)
+
     not_exported: ClassVar[str | None] = (
         "any values satisfying a relation are right: LMS questions compare with fixed answers"
     )

@@ -25,6 +25,8 @@ class MistakeSpec(BaseModel):
 class ExpressionPart(PartBase):
     """A formula in the question's names, e.g. δ_W1 in terms of δ_b1 and x."""
 
+    widget: ClassVar[tuple[str, ...]] = ("expression",)
+
     not_exported: ClassVar[str | None] = (
         "a formula: graded by evaluating it on random values, which needs this platform's checker"
     )

@@ -27,6 +27,12 @@ class IntegerMistake(BaseModel):
 class IntegerPart(NumericPart):
     """A whole number, compared exactly."""
 
+    widget: ClassVar[tuple[str, ...]] = (
+        "line",
+        "a whole number",
+        "numeric",
+    )
+
     WRONG: ClassVar[str] = "That is not the right number."
     kind: Literal["integer"] = "integer"
     answer: int | str | None = Field(

@@ -36,6 +36,8 @@ MAX_ENTRIES = 50
 class MatchingPart(PartBase):
     """Pair every item with one of the choices."""
 
+    widget: ClassVar[tuple[str, ...]] = ("matching",)
+
     kind: Literal["matching"] = "matching"
     items: list[Choice] = Field(min_length=1, max_length=MAX_ENTRIES, description="What to match, e.g. points a, b, c.")
     choices: list[Choice] = Field(min_length=2, max_length=MAX_ENTRIES, description="What to match them with.")

@@ -46,6 +46,8 @@ USAGE = "Enter the matrix as rows of numbers, e.g. `1 0; -1 2`."
 class MatrixPart(PartBase):
     """A matrix of numbers, every entry right within the tolerance."""
 
+    widget: ClassVar[tuple[str, ...]] = ("matrix",)
+
     not_exported: ClassVar[str | None] = "a matrix of numbers: LMS numeric questions hold a single number"
 
     kind: Literal["matrix"] = "matrix"

@@ -30,6 +30,12 @@ class NumberMistake(BaseModel):
 class NumberPart(NumericPart):
     """A real number, right within `rtol` (relative) plus `atol` (absolute), or to `sig_figs` figures."""
 
+    widget: ClassVar[tuple[str, ...]] = (
+        "line",
+        "e.g. 0.25",
+        "decimal",
+    )
+
     kind: Literal["number"] = "number"
     answer: float | str | None = Field(
         None, description="A number, or an expression over the parameters, e.g. `n_neg / n_pos`."

@@ -34,6 +34,11 @@ _IGNORED = re.compile(r"[\s_{}\\]")
 class ShapePart(PartBase):
     """The shape of one quantity, in symbolic dimensions."""
 
+    widget: ClassVar[tuple[str, ...]] = (
+        "line",
+        "rows x columns, or scalar",
+    )
+
     not_exported: ClassVar[str | None] = (
         "a shape in symbolic dimensions: equivalent spellings (D_a1 x 1, (D_a1, 1)) need this platform's parser"
     )

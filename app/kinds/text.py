@@ -35,6 +35,8 @@ class Keywords(BaseModel):
 class TextPart(PartBase):
     """A short written answer, compared by the student with `model_answer` and `rubric`."""
 
+    widget: ClassVar[tuple[str, ...]] = ("text",)
+
     not_exported: ClassVar[str | None] = "free text for self-assessment: never auto-graded"
 
     kind: Literal["text"] = "text"

@@ -5,15 +5,15 @@ They are `async` where they are cheap: a sync dependency costs each request a ho
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from app.bank.loader import Bank
 from app.bank.models import ProblemSpec
-from app.checking import Checker
+from app.checker import Checker
 from app.practice import AfterSubmit, Practice
 from app.storage.repository import Repository
 
@@ -93,3 +93,23 @@ async def get_practice(repo: RepoDep, checker: CheckerDep, hooks: AfterSubmitDep
 
 
 PracticeDep = Annotated[Practice, Depends(get_practice)]
+
+
+T = TypeVar("T")
+
+
+async def in_one_trip(repo: Repository, work: Callable[[], T]) -> T:
+    """Run `work` (repository calls) in one trip to a thread and hand its connection back before returning.
+
+    A request must never hold a database connection while it waits — for a thread, a checking worker or the
+    client: under an exam-start burst the waiting requests would hold every connection of the pool while the
+    threads that could use them wait for one (each gives up after the pool's 30 s).
+    """
+
+    def trip() -> T:
+        try:
+            return work()
+        finally:
+            repo.release()
+
+    return await run_in_threadpool(trip)

@@ -12,7 +12,7 @@ from app.api import grades, learners, problem_view, problems, submissions
 from app.api.errors import install_error_handlers
 from app.availability import check_shared_dependencies, install_availability
 from app.bank.store import BankStore
-from app.checking import Checker
+from app.checker import Checker
 from app.limits import BodyLimitMiddleware
 from app.lti.install import install_lti
 from app.settings import Settings, get_settings, signing_key
@@ -20,9 +20,9 @@ from app.storage.db import make_engine, migrate, session_factory
 from app.web import form_tokens, instructor, pages, site
 from app.web.csrf import CrossSiteMiddleware
 from app.web.csrf import form_token as csrf_token
-from app.web.deps import make_templates
 from app.web.headers import FrameAncestors, SecurityHeadersMiddleware
 from app.web.identity import LearnerCookieMiddleware, Signer
+from app.web.templating import make_templates
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

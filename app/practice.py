@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 
 from app.bank.models import ProblemSpec
-from app.checking import Checker, is_transient
+from app.checker import Checker, is_transient
 from app.engine.verdict import Status, Verdict
 from app.kinds import Answer, PartSpec
 from app.limits import bound_answers

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.bank.models import ProblemSpec
+from app.engine.verdict import Verdict
 
 Policy = Literal["best", "latest"]
 POLICIES: tuple[Policy, ...] = ("best", "latest")
@@ -111,3 +112,8 @@ def set_points(problems: Iterable[ProblemSpec]) -> dict[str, dict[str, dict[str,
     for problem in problems:
         sets.setdefault(problem.set, {})[problem.id] = {part.id: part.points for part in problem.parts}
     return sets
+
+
+def verdicts_score(problem: ProblemSpec, verdicts: Mapping[str, Verdict]) -> float:
+    """Points earned by one set of verdicts (a check's reply): each part's share of its points."""
+    return sum(problem.part(pid).points * v.score for pid, v in verdicts.items())

@@ -11,6 +11,7 @@ and every app process shares them; without it each process keeps its own.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -19,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.auth import PROBLEM_TYPE, AuthDep
 from app.api.errors import ApiError
-from app.api.ratelimit import MemoryBuckets, RateLimiter, RedisBuckets
+from app.api.ratelimit import Clock, MemoryBuckets, RateLimiter, RedisBuckets
 from app.settings import Settings
 
 
@@ -30,7 +31,8 @@ class ClientLimits:
     logins: RateLimiter  # instructor token sign-ins per address: a token must not be guessable by brute force
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ClientLimits:
+    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> ClientLimits:
+        """The limits the settings ask for; `clock` (in-process buckets only) lets a test stop time."""
         learner = (settings.client_rate_per_minute, settings.client_rate_burst)
         address = (settings.address_rate_per_minute, settings.address_rate_burst)
         logins = (settings.login_rate_per_minute, settings.login_rate_burst)
@@ -41,7 +43,8 @@ class ClientLimits:
                 RedisBuckets(settings.redis_url, *address, namespace=f"{namespace}:address"),
                 RedisBuckets(settings.redis_url, *logins, namespace=f"{namespace}:login"),
             )
-        return cls(MemoryBuckets(*learner), MemoryBuckets(*address), MemoryBuckets(*logins))
+        now = clock or time.monotonic
+        return cls(MemoryBuckets(*learner, now), MemoryBuckets(*address, now), MemoryBuckets(*logins, now))
 
     @property
     def in_memory(self) -> bool:

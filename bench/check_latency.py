@@ -19,11 +19,11 @@ from pathlib import Path
 
 import sympy
 
-from app.bank.grading import PackedProblem, UnknownProblem, check_packed, check_part
 from app.bank.loader import load_bank
 from app.engine.parse import parse
 from app.engine.sandbox import WorkerPool
 from app.engine.symbolic import to_sympy
+from app.part_check import PackedProblem, UnknownProblem, check_packed, check_part
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,7 +70,7 @@ def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
 
 
 def check_like_the_service(pool: WorkerPool, packed: PackedProblem, part_id: str, answer: str) -> object:
-    """As app.checking.Checker does: the fingerprint alone, the whole problem only to a worker lacking it."""
+    """As app.checker.Checker does: the fingerprint alone, the whole problem only to a worker lacking it."""
     try:
         return pool.run(check_packed, packed.reference(), part_id, answer, 0)
     except UnknownProblem:
@@ -89,7 +89,7 @@ def main() -> None:
     args = parser.parse_args()
     bank = load_bank(ROOT / "problems")
     print(f"{'part':<22}{'pool p50':>10}{'pool p95':>10}{'inproc p50':>12}{'sympy p50':>11}{'speedup':>9}  (ms)")
-    with WorkerPool(size=2, timeout=2.0, preload=["app.bank.grading"]) as pool:
+    with WorkerPool(size=2, timeout=2.0, preload=["app.part_check"]) as pool:
         for problem_id, part_id, answer in ANSWERS:
             problem = bank.problems[problem_id]
             packed = PackedProblem.pack(problem)  # as the service does, once per loaded problem

@@ -60,7 +60,9 @@ def api(problems: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ap
 
 @pytest.fixture(autouse=True)
 def fresh_buckets(api: Api) -> None:
-    api.client.app.state.client_limits = None  # type: ignore[attr-defined]  # each test starts with full buckets
+    """Each test starts with full buckets, and time stands still: a slow check refills nothing."""
+    state = api.client.app.state  # type: ignore[attr-defined]
+    state.client_limits = ClientLimits.from_settings(state.settings, clock=lambda: 1000.0)
 
 
 def check(client: TestClient, part: str, answer: str, **headers: str) -> tuple[int, dict]:  # type: ignore[type-arg]

@@ -16,11 +16,11 @@ from app.api.schemas import (
     PreviewResponse,
     ProblemSummary,
 )
-from app.bank.grading import total_score
 from app.bank.models import ProblemSpec
 from app.deps import BankDep, CheckerDep, ProblemDep
 from app.limits import bound_answers
 from app.practice import counts_attempts
+from app.scoring import verdicts_score
 from app.throttle import throttle_anonymous
 
 # Open to the students' browsers; a key sent along must be valid (and hold `check` to check or preview).
@@ -79,7 +79,7 @@ async def check_answers(
         problem=problem.id,
         seed=body.seed,
         parts=verdicts,
-        score=total_score(problem, verdicts),
+        score=verdicts_score(problem, verdicts),
         max_score=max_score,
     )
 

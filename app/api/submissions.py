@@ -28,13 +28,12 @@ from starlette.concurrency import run_in_threadpool
 from app.api.auth import PROBLEM_TYPE, SECURED, Principal, problem_doc, require
 from app.api.errors import ApiError
 from app.api.learners import LEARNER_ID
-from app.bank.grading import total_score
-from app.deps import BankDep, PracticeDep, RepoDep
+from app.deps import BankDep, PracticeDep, RepoDep, in_one_trip
 from app.engine.verdict import Verdict
 from app.practice import attempt_budgets, attempts_left
+from app.scoring import verdicts_score
 from app.storage.api_keys import IDEMPOTENCY_KEY_LENGTH, IdempotentRequest, claim_request, finish_request
 from app.storage.repository import MAX_SEED
-from app.web.deps import in_one_trip
 
 RETRY_AFTER_SECONDS = "2"
 IDEMPOTENCY_KEY = re.compile(rf"^[A-Za-z0-9._~-]{{1,{IDEMPOTENCY_KEY_LENGTH}}}$")
@@ -183,7 +182,7 @@ async def submit(
         seed=submission.seed,
         idempotency_key=key,
         parts=parts,
-        score=total_score(spec, parts),
+        score=verdicts_score(spec, parts),
         max_score=sum(spec.part(pid).points for pid in parts),
     )
     stored = await run_in_threadpool(finish_request, repo.session, learner, key, response.model_dump_json())

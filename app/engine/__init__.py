@@ -10,8 +10,8 @@ Public surface (everything else is an implementation detail):
 - `StudentError` (and its kinds) for answers that cannot be read, `AuthorError` for broken specs.
 """
 
-from app.engine.check import ExpressionTask, Interpretation, Mistake, check_expression, preview, read
 from app.engine.errors import AuthorError, ParseError, ShapeError, StudentError, UnknownName
+from app.engine.expression_check import ExpressionTask, Interpretation, Mistake, check_expression, preview, read
 from app.engine.graph import VariableGraph
 from app.engine.latex import to_latex
 from app.engine.symbolic import to_sympy

@@ -129,7 +129,9 @@ def _scalar_sums(node: Node, env: Mapping[str, Any]) -> dict[int, tuple[int, boo
     """The sums whose terms can be computed all at once (by node id), with the size of their body: decided once
     for all trials, since every trial has values of the same kinds. Scalar terms are stacked into a vector; terms
     with matrices or family members (`alpha^(t-k) g[k]`) into a stack of matrices."""
-    plan = {}
+    plan: dict[int, tuple[int, bool]] = {}
+    if Sum not in node.kinds():
+        return plan
     for sub in node.walk():
         if isinstance(sub, Sum):
             scalar = _batchable(sub.body, {**env, sub.index: 0.0})

@@ -29,6 +29,14 @@ class Node:
             object.__setattr__(self, "_children", kids)
         return kids
 
+    def kinds(self) -> frozenset[type]:
+        """The node types in this sub-tree, computed once per node: lets a pass skip trees with nothing for it."""
+        found: frozenset[type] | None = self.__dict__.get("_kinds")
+        if found is None:
+            found = frozenset({type(n) for n in self.walk()})
+            object.__setattr__(self, "_kinds", found)
+        return found
+
     def walk(self) -> Iterator[Node]:
         """This node and every node below it, depth first (iterative: no generator per level)."""
         stack: list[Node] = [self]

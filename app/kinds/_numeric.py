@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.engine.errors import AuthorError, StudentError
 from app.engine.verdict import Verdict
@@ -16,16 +16,23 @@ from app.kinds.base import Answer, PartBase, Variant
 SIGN = "Check the sign."
 
 
+class NumericMistake(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer: int | float | str = Field(description="A wrong answer: a number or an expression over the parameters.")
+    message: str = Field(description="Feedback for a student who gives it (without the fix).")
+
+
 class NumericPart(PartBase):
     """A number checked against the truth: the engine's value of `target`, else the author's `answer`.
 
-    Subclasses declare `answer`, `target` and `mistakes` (their types differ) and implement `read`, `same` and
-    `author_value`."""
+    Subclasses declare `answer` (its type differs) and implement `read`, `same` and `author_value`."""
 
     WRONG: ClassVar[str] = "That is not the right value."
     answer: Any
-    target: str | None
-    mistakes: list[Any]
+    target: str | None = Field(
+        None, description="A scalar variable computed from the parameters (the engine's truth), e.g. `n_out`."
+    )
+    mistakes: list[NumericMistake] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _truth_given(self) -> NumericPart:

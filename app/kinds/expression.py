@@ -7,8 +7,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from app.engine.check import ExpressionTask, Interpretation, Mistake, check_expression, preview
 from app.engine.errors import AuthorError
+from app.engine.expression_check import ExpressionTask, Interpretation, Mistake, check_expression, preview
 from app.engine.memo import BoundedCache
 from app.engine.scope import describe_shape
 from app.engine.verdict import Verdict

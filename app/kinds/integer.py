@@ -9,19 +9,13 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from app.engine.errors import AuthorError
 from app.export.model import NumericQuestion, Question, Stem
 from app.kinds._common import read_integer
 from app.kinds._numeric import NumericPart
 from app.kinds.base import Answer, Variant
-
-
-class IntegerMistake(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    answer: int | str = Field(description="A wrong answer: a number or an expression over the parameters.")
-    message: str = Field(description="Feedback for a student who gives it (without the fix).")
 
 
 class IntegerPart(NumericPart):
@@ -38,10 +32,6 @@ class IntegerPart(NumericPart):
     answer: int | str | None = Field(
         None, description="A number, or an expression over the parameters, e.g. `(k*k*c + 1) * f`."
     )
-    target: str | None = Field(
-        None, description="A scalar variable computed from the parameters (the engine's truth), e.g. `n_out`."
-    )
-    mistakes: list[IntegerMistake] = Field(default_factory=list)
 
     def read(self, raw: Answer) -> float:
         return read_integer(raw)

@@ -12,19 +12,13 @@ from __future__ import annotations
 import math
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from app.engine.errors import AuthorError
 from app.export.model import NumericQuestion, Question, Stem
 from app.kinds._common import DEFAULT_ATOL, DEFAULT_RTOL, SIG_FIGS, close, read_number
 from app.kinds._numeric import NumericPart
 from app.kinds.base import Answer, Variant
-
-
-class NumberMistake(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    answer: float | str = Field(description="A wrong answer: a number or an expression over the parameters.")
-    message: str = Field(description="Feedback for a student who gives it (without the fix).")
 
 
 class NumberPart(NumericPart):
@@ -40,8 +34,6 @@ class NumberPart(NumericPart):
     answer: float | str | None = Field(
         None, description="A number, or an expression over the parameters, e.g. `n_neg / n_pos`."
     )
-    target: str | None = Field(None, description="A scalar variable computed from the parameters (the engine's truth).")
-    mistakes: list[NumberMistake] = Field(default_factory=list)
     rtol: float = Field(DEFAULT_RTOL, ge=0, description="Relative tolerance (by default, round-off only).")
     atol: float = Field(DEFAULT_ATOL, ge=0, description="Absolute tolerance, for answers near zero.")
     sig_figs: int | None = Field(None, ge=1, le=15, description=SIG_FIGS)

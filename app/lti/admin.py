@@ -17,8 +17,8 @@ from app.lti import outbox_store, store
 from app.lti.routes import ServiceDep
 from app.storage.lti import LtiDeployment, LtiPlatform
 from app.web.csrf import check_form_token
-from app.web.deps import render
 from app.web.instructor_auth import InstructorScope
+from app.web.templating import render
 
 router = APIRouter(prefix="/instructor/lti", include_in_schema=False, dependencies=[Depends(check_form_token)])
 

@@ -27,9 +27,9 @@ from app.storage.lti import LtiPlatform
 from app.storage.repository import Repository
 from app.throttle import ThrottledClient
 from app.web.csrf import same_origin
-from app.web.deps import render
 from app.web.identity import LEARNER_COOKIE, ONE_YEAR
 from app.web.instructor_auth import INSTRUCTOR_COOKIE, start_session
+from app.web.templating import render
 
 router = APIRouter(prefix="/lti", include_in_schema=False)
 OPEN_TICKET_LIFETIME = 120  # seconds to click "open in a new window"

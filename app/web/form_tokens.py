@@ -16,9 +16,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
-from app.deps import LearnerDep, RepoDep
+from app.deps import LearnerDep, RepoDep, in_one_trip
 from app.storage.form_posts import first_use
-from app.web.deps import in_one_trip
 
 FIELD = "form_token"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

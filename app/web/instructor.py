@@ -24,9 +24,9 @@ from app.storage.instructor_sessions import Scope
 from app.storage.models import Attempt
 from app.throttle import ThrottledLogin
 from app.web.csrf import check_form_token
-from app.web.deps import render
 from app.web.forms import FormError, answers_from_form
 from app.web.instructor_auth import INSTRUCTOR_COOKIE, SESSION_LIFETIME, end_session, instructor_scope, start_session
+from app.web.templating import render
 from app.web.views import inline, problem_view
 
 router = APIRouter(prefix="/instructor", include_in_schema=False, dependencies=[Depends(check_form_token)])

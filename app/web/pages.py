@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app.bank.models import ProblemSpec
-from app.deps import AfterSubmitDep, BankDep, KnownLearnerDep, LearnerDep, PracticeDep, ProblemDep, RepoDep
+from app.deps import AfterSubmitDep, BankDep, KnownLearnerDep, LearnerDep, PracticeDep, ProblemDep, RepoDep, in_one_trip
 from app.engine.verdict import Verdict
 from app.grading import Grading
 from app.practice import attempt_budgets
@@ -24,9 +24,9 @@ from app.storage.repository import Repository
 from app.storage.scores import give_up, learner_part_scores
 from app.throttle import ThrottledClient
 from app.web.csrf import check_form_token
-from app.web.deps import in_one_trip, render
 from app.web.form_tokens import FirstPostDep, FormTokenDep
 from app.web.forms import EDITED_PART, EVERY_PART, FormError, answers_from_form, drafts_to_keep, parts_to_check
+from app.web.templating import render
 from app.web.views import problem_view
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_form_token)])

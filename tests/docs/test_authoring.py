@@ -18,12 +18,11 @@ from app.engine.functions import FUNCTIONS
 from app.engine.variables import GradSpec, MomentSpec, RandomInput, RecurrenceSpec, StateSpec, VariableSpec
 from app.kinds import PART_KINDS, PartBase
 from app.kinds._common import Choice
+from app.kinds._numeric import NumericMistake
 from app.kinds.checkbox import CheckboxOption
 from app.kinds.choice import Option
 from app.kinds.condition import ConditionField, Relation
 from app.kinds.expression import MistakeSpec
-from app.kinds.integer import IntegerMistake
-from app.kinds.number import NumberMistake
 from app.kinds.text import Keywords
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "authoring.md"
@@ -47,8 +46,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "MistakeSpec": MistakeSpec,
     "Option": Option,
     "CheckboxOption": CheckboxOption,
-    "IntegerMistake": IntegerMistake,
-    "NumberMistake": NumberMistake,
+    "NumericMistake": NumericMistake,
     "Choice": Choice,
     "ConditionField": ConditionField,
     "Relation": Relation,

@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pytest
 
-from app.engine.check import ExpressionTask, _prepare, check_expression
+from app.engine.expression_check import ExpressionTask, _prepare, check_expression
 from app.engine.variables import VariableSpec
 from tests.engine.conftest import EXPRESSION_PARTS, Midterm, load_midterm
 

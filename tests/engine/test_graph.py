@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from app.engine import reference as ref
-from app.engine.check import ExpressionTask, check_expression
 from app.engine.errors import AuthorError
+from app.engine.expression_check import ExpressionTask, check_expression
 from app.engine.graph import VariableGraph
 from app.engine.variables import VariableSpec, sample_trials
 

@@ -2,7 +2,7 @@
 
 Each input must come back `invalid` (it costs the student nothing) within the time limit, with calm feedback that
 shows no Python internals, and leave the pool healthy. A check killed for overrunning its time limit counts as
-`invalid` too: that is how the service reports it (`app.checking`).
+`invalid` too: that is how the service reports it (`app.checker`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.bank.grading import check_part
 from app.bank.models import ProblemSpec
 from app.engine.sandbox import CheckTimeout, WorkerPool
 from app.engine.verdict import Verdict
+from app.part_check import check_part
 from tests.engine.conftest import Midterm, load_midterm
 
 TIME_LIMIT = 2.0
@@ -98,7 +98,7 @@ HOSTILE: list[tuple[str, str, str, str]] = [
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[WorkerPool]:
-    with WorkerPool(size=2, timeout=TIME_LIMIT, preload=["app.bank.grading"]) as worker_pool:
+    with WorkerPool(size=2, timeout=TIME_LIMIT, preload=["app.part_check"]) as worker_pool:
         yield worker_pool
 
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from app.engine.check import read
 from app.engine.errors import StudentError
+from app.engine.expression_check import read
 from app.engine.latex import name_latex, to_latex
 from app.engine.names import resolve
 from app.engine.parse import parse

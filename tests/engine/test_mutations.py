@@ -11,7 +11,7 @@ import pytest
 
 from app.bank.loader import load_bank
 from app.bank.variants import make_variant
-from app.engine.check import check_expression, read
+from app.engine.expression_check import check_expression, read
 from app.kinds import ExpressionPart
 from tests.engine.mutations import mutations, rewrites
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.engine.check import ExpressionTask, check_expression, preview
+from app.engine.expression_check import ExpressionTask, check_expression, preview
 from app.engine.variables import VariableSpec
 
 VARIABLES = {

@@ -1,17 +1,14 @@
-"""Dependencies of the pages: templates, a repository per request, the current learner."""
+"""What the pages render with: templates and their filters (the request dependencies are in `app.deps`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 
-from app.storage.repository import Repository
 from app.web.markdown import to_html
 from app.web.mathml import to_mathml
 
@@ -43,25 +40,5 @@ def make_templates(directory: Path) -> Jinja2Templates:
     return templates
 
 
-T = TypeVar("T")
-
-
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
-
-
-async def in_one_trip(repo: Repository, work: Callable[[], T]) -> T:
-    """Run `work` (repository calls) in one trip to a thread and hand its connection back before returning.
-
-    A request must never hold a database connection while it waits — for a thread, a checking worker or the
-    client: under an exam-start burst the waiting requests would hold every connection of the pool while the
-    threads that could use them wait for one (each gives up after the pool's 30 s).
-    """
-
-    def trip() -> T:
-        try:
-            return work()
-        finally:
-            repo.release()
-
-    return await run_in_threadpool(trip)

@@ -13,16 +13,16 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from app.bank.grading import PackedProblem, UnknownProblem, check_packed, preview_packed
 from app.bank.models import ProblemSpec
-from app.engine.check import Interpretation
+from app.engine.expression_check import Interpretation
 from app.engine.sandbox import PoolBusy, SandboxError, WorkerPool
 from app.engine.verdict import Verdict
 from app.fair_queue import FairQueue
 from app.kinds import Answer
+from app.part_check import PackedProblem, UnknownProblem, check_packed, preview_packed
 from app.settings import Settings
 
-PRELOAD = ["numpy", "sympy", "app.bank.grading"]
+PRELOAD = ["numpy", "sympy", "app.part_check"]
 ANONYMOUS = "anonymous"
 UNAVAILABLE = SandboxError.code  # the verdict's reason when no worker could check the answer (busy pool, crash)
 T = TypeVar("T")

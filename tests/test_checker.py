@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
 from app.bank.models import ProblemSpec
-from app.checking import Checker
+from app.checker import Checker
 from app.settings import Settings
 from tests.engine import sandbox_tasks as tasks
 

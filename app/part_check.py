@@ -1,4 +1,6 @@
-"""Grade a problem's answers: the function the checking workers run. Domain core: no web, no storage."""
+"""Check a problem part's answer: what the checking workers run (`app.checker` sends them the work).
+
+Domain core: no web, no storage. Machines *check* answers (here); people *grade* free text (`app.grading`)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from dataclasses import dataclass
 
 from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
-from app.engine.check import Interpretation
 from app.engine.errors import AuthorError
+from app.engine.expression_check import Interpretation
 from app.engine.memo import BoundedCache
 from app.engine.verdict import Verdict
 from app.kinds import Answer, ExpressionPart, Variant
@@ -96,8 +98,3 @@ def preview_packed(packed: PackedProblem, part_id: str, text: str, seed: int) ->
 
 def check_problem(problem: ProblemSpec, answers: Mapping[str, Answer], seed: int) -> dict[str, Verdict]:
     return {part_id: check_part(problem, part_id, answer, seed) for part_id, answer in answers.items()}
-
-
-def total_score(problem: ProblemSpec, verdicts: Mapping[str, Verdict]) -> float:
-    """Points earned: each part's share of its points."""
-    return sum(problem.part(pid).points * v.score for pid, v in verdicts.items())

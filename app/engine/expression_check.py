@@ -29,7 +29,7 @@ from app.engine.parse import parse
 from app.engine.readings import reading_note
 from app.engine.scope import Scope, Shape, Symbol, describe_shape
 from app.engine.shapes import infer_shape
-from app.engine.syntax import Node
+from app.engine.syntax import Index, Name, Node
 from app.engine.variables import Trial, VariableSpec, concrete_shape, sample_trials, stable_seed
 from app.engine.verdict import Verdict
 
@@ -200,9 +200,10 @@ def _prepare(task: ExpressionTask, seed: int) -> _Prepared:
 def _make_prepared(task: ExpressionTask, seed: int) -> _Prepared:
     author_scope = task.scope(list(task.variables))
     graph = task.graph()
+    needed = _needed(task, author_scope)
     trials = sample_trials(
         task.variables, task.dims, task.trials, stable_seed(task.key, seed), _informative(task, author_scope),
-        graph.evaluate, graph.near_kinks,
+        lambda env, sizes: graph.evaluate(env, sizes, only=needed), graph.near_kinks,
     )  # fmt: skip
     envs = [_env(trial, author_scope) for trial in trials]
     if task.target is not None:
@@ -213,6 +214,21 @@ def _make_prepared(task: ExpressionTask, seed: int) -> _Prepared:
         raise AuthorError("give the part's `answer` or its `target` variable")
     mistakes = [(m, _author_values(m.answer, author_scope, envs)) for m in task.mistakes]
     return _Prepared(task.scope(), trials, envs, expected, shape, mistakes)
+
+
+def _needed(task: ExpressionTask, scope: Scope) -> list[str] | None:
+    """The variables a task reads — its target, the student's names, those of the answer and the mistakes — so
+    that its trials compute only them (None: all, when an author's text cannot be read; preparing says why)."""
+    needed = set(task.allowed) | ({task.target} if task.target else set())
+    for text in (task.answer, *(m.answer for m in task.mistakes)):
+        if text is None:
+            continue
+        try:
+            node = read(text, scope)[0]
+        except StudentError:
+            return None
+        needed |= {n.name if isinstance(n, Name) else n.family for n in node.walk() if isinstance(n, Name | Index)}
+    return sorted(needed & set(task.variables))
 
 
 def _informative(task: ExpressionTask, scope: Scope) -> Callable[[Trial], bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from app.engine.errors import StudentError
@@ -51,6 +52,7 @@ _OPS = {"+": " + ", "-": " - ", "*": " \\cdot ", "⊙": " \\odot ", "@": " ", "j
         ">=": " \\geq ", "<=": " \\leq ", "==": " = ", "!=": " \\neq "}  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1024)  # names come from the question's scope: a few dozen
 def name_latex(name: str) -> str:
     """`delta_b1` → `\\delta_{b_{1}}`, `yhat` → `\\hat{y}`, `theta0` → `\\theta_{0}`, `W1` → `W_{1}`."""
     head, _, rest = name.partition("_")

@@ -8,7 +8,7 @@ student's own text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.engine.errors import InputTooLarge, ParseError
 
@@ -31,8 +31,7 @@ _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _NAME_CHAR = re.compile(r"[A-Za-z0-9_]")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple, not a frozen dataclass: an answer makes dozens, and this is 10× cheaper
     kind: str  # "num" | "name" | "op" | "open" | "close" | "comma" | "transpose" | "end"
     text: str
     start: int
@@ -44,7 +43,13 @@ def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_LENGTH:
         raise InputTooLarge(f"Your answer is {len(text)} characters long; the limit is {MAX_LENGTH}.")
     tokens: list[Token] = []
-    i = 0
+    _scan(text, _tokenize_ascii(text, tokens) if text.isascii() else 0, tokens)
+    tokens.append(Token("end", "", len(text), len(text)))
+    return tokens
+
+
+def _scan(text: str, i: int, tokens: list[Token]) -> None:
+    """The character loop: every character the language accepts, Unicode folded one character at a time."""
     while i < len(text):
         ch = SINGLE_FOLD.get(text[i], text[i])
         if ch.isspace():
@@ -73,8 +78,33 @@ def tokenize(text: str) -> list[Token]:
             i += 1
         else:
             i = _operator(text, i, ch, tokens)
-    tokens.append(Token("end", "", len(text), len(text)))
-    return tokens
+
+
+# The plain-ASCII tokens, in one regular expression: most answers are ASCII and take this path to the end;
+# anything else (an unknown character: the error) is left to the character loop above, from where it stops.
+_ASCII_TOKEN = re.compile(
+    r"(?P<space>\s+)|(?P<num>\d|\.\d)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<transpose>\.T(?![A-Za-z0-9_])|')"
+    r"|(?P<op>\*\*|>=|<=|==|!=|[-+*/^@<>])|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<comma>,)"
+)
+_ASCII_OPS = {"**": "^"}
+
+
+def _tokenize_ascii(text: str, tokens: list[Token]) -> int:
+    """Tokens of an ASCII answer, as the character loop would make them; returns where it stopped."""
+    i, end = 0, len(text)
+    while i < end:
+        match = _ASCII_TOKEN.match(text, i)
+        if match is None:
+            return i
+        kind = match.lastgroup
+        if kind == "num":
+            i = _number(text, i, tokens)
+            continue
+        if kind != "space":
+            word = match.group()
+            tokens.append(Token(kind or "", _ASCII_OPS.get(word, word) if kind == "op" else word, i, match.end()))
+        i = match.end()
+    return i
 
 
 def _number(text: str, i: int, tokens: list[Token]) -> int:

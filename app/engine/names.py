@@ -22,6 +22,21 @@ _FAMILY_MEMBER = re.compile(r"^([A-Za-z]+?)_?(\d+|[a-z])$")
 
 def resolve(node: Node, scope: Scope, bound: frozenset[str] = frozenset()) -> Node:
     """Return the tree with every name canonical; raise UnknownName for a name the question does not know."""
+    if not bound and _canonical_already(node, scope):
+        return node  # the common case, in one walk: every name is the question's own, none indexed or bound
+    return _resolve(node, scope, bound)
+
+
+def _canonical_already(node: Node, scope: Scope) -> bool:
+    for sub in node.walk():
+        if isinstance(sub, Index | Sum):
+            return False
+        if isinstance(sub, Name) and (sub.name not in scope or scope[sub.name].role == "family"):
+            return False
+    return True
+
+
+def _resolve(node: Node, scope: Scope, bound: frozenset[str]) -> Node:
     if isinstance(node, Name):
         return _resolve_name(node, scope, bound)
     if isinstance(node, Index):
@@ -33,22 +48,22 @@ def resolve(node: Node, scope: Scope, bound: frozenset[str] = frozenset()) -> No
             families = scope.families()
             hint = f" Indexed names here: {', '.join(families)}." if families else ""
             raise ParseError(f"`{node.family}` cannot be indexed with [...].{hint}", node.start)
-        return replace(node, family=family, index=resolve(node.index, scope, bound))
+        return replace(node, family=family, index=_resolve(node.index, scope, bound))
     if isinstance(node, Sum):
         inner = bound | {node.index}
         return replace(
             node,
-            body=resolve(node.body, scope, inner),
-            lo=resolve(node.lo, scope, bound),
-            hi=resolve(node.hi, scope, bound),
+            body=_resolve(node.body, scope, inner),
+            lo=_resolve(node.lo, scope, bound),
+            hi=_resolve(node.hi, scope, bound),
         )
     changes: dict[str, Any] = {}
     for key in child_fields(type(node)):
         value = getattr(node, key)
         if isinstance(value, Node):
-            new: object = resolve(value, scope, bound)
+            new: object = _resolve(value, scope, bound)
         elif isinstance(value, tuple):
-            new = tuple(resolve(v, scope, bound) for v in value)
+            new = tuple(_resolve(v, scope, bound) for v in value)
         else:
             continue
         if any(a is not b for a, b in zip(_as_tuple(new), _as_tuple(value), strict=True)):

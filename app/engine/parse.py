@@ -7,7 +7,6 @@ operator table exist; everything else is a ParseError with the position of the o
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import replace
 
 from app.engine.errors import InputTooLarge, ParseError
 from app.engine.functions import FUNCTIONS, function_names
@@ -69,7 +68,9 @@ class _Parser:
         if self.nodes > MAX_NODES:
             raise InputTooLarge(f"Your answer has too many terms (the limit is {MAX_NODES} symbols and numbers).")
         if node.end:  # already placed (a bracketed sub-expression): widen a copy to include the brackets
-            node = replace(node)
+            clone = object.__new__(type(node))  # a field-for-field copy; dataclasses.replace re-runs __init__
+            clone.__dict__.update(node.__dict__)
+            node = clone
         # A fresh node is the parser's alone until parse() returns, so its span is set in place (replace() is
         # a third of the parsing time).
         object.__setattr__(node, "start", start)

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from app.bank.figures import render_figure
 from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
-from app.engine.parameters import render_text
+from app.engine.parameters import render_text, tex
 from app.grading import rubric_items
 from app.kinds import PartSpec, Variant
 from app.practice import attempts_left
@@ -167,10 +167,7 @@ def _widget(part: PartSpec, variant: Variant) -> dict[str, Any]:
         if key in view:
             view[key] = [{**o, "html": to_inline_html(o["text"])} for o in view[key]]
     if view.get("given"):  # a matrix the part shows, as TeX (typeset by KaTeX, or as MathML without JavaScript)
-        rows = " \\\\ ".join(
-            " & ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in row) for row in view["given"]["value"]
-        )
-        view["given_tex"] = f"{view['given']['name']} = \\begin{{bmatrix}}{rows}\\end{{bmatrix}}"
+        view["given_tex"] = f"{view['given']['name']} = {tex(view['given']['value'])}"
     if "fields" in view:
         view["fields"] = [{**f, "html": to_inline_html(f["label"])} for f in view["fields"]]
     return view

@@ -4,6 +4,7 @@ nothing of the web or the database — counting imports inside functions, which 
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,9 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imported_names(path: Path, name: str) -> set[str]:
-    """Every module the file names in an import statement, anywhere in it, with relative imports resolved."""
+def imported_names(path: Path, name: str, modules: Collection[str]) -> set[str]:
+    """Every module the file imports, anywhere in it, with relative imports resolved. `from package import
+    module` imports that module (its package's `__init__` runs first, as for any submodule: not an edge)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -33,8 +35,8 @@ def imported_names(path: Path, name: str) -> set[str]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+            for alias in node.names:
+                found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base)
     return found
 
 
@@ -57,7 +59,7 @@ def imports(modules: dict[str, Path]) -> Graph:
             probe = probe.rpartition(".")[0]
         return probe or target
 
-    return {name: {resolve(t) for t in imported_names(path, name)} - {name} for name, path in modules.items()}
+    return {name: {resolve(t) for t in imported_names(path, name, modules)} - {name} for name, path in modules.items()}
 
 
 def cycles(graph: Graph) -> list[list[str]]:

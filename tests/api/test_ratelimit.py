@@ -87,7 +87,9 @@ def test_redis_buckets_are_shared_between_processes() -> None:
     try:
         assert one.acquire("k").allowed and two.acquire("k").allowed
         assert not one.acquire("k").allowed and not two.acquire("k").allowed
-        assert one.client.ttl(f"{namespace}:k") == 3  # forgotten once full again (2 s) plus a second
+        # Forgotten once full again (2 s) plus a second. Redis counts the TTL down in real time, so only its bound
+        # is certain: a slow machine may read it a second later.
+        assert 0 < one.client.ttl(f"{namespace}:k") <= 3
     finally:
         one.client.delete(f"{namespace}:k")
         one.close()

@@ -70,6 +70,7 @@ class _Parser:
         if node.end:  # already placed (a bracketed sub-expression): widen a copy to include the brackets
             clone = object.__new__(type(node))  # a field-for-field copy; dataclasses.replace re-runs __init__
             clone.__dict__.update(node.__dict__)
+            clone.__dict__.pop("_order", None)  # a cached walk starts at its node: the clone's starts at itself
             node = clone
         # A fresh node is the parser's alone until parse() returns, so its span is set in place (replace() is
         # a third of the parsing time).

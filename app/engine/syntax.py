@@ -38,12 +38,19 @@ class Node:
         return found
 
     def walk(self) -> Iterator[Node]:
-        """This node and every node below it, depth first (iterative: no generator per level)."""
-        stack: list[Node] = [self]
-        while stack:
-            node = stack.pop()
-            yield node
-            stack.extend(reversed(node.children()))
+        """This node and every node below it, depth first. The order is computed once per node (trees are
+        immutable): a check walks its answer's tree half a dozen times."""
+        order: tuple[Node, ...] | None = self.__dict__.get("_order")
+        if order is None:
+            found: list[Node] = []
+            stack: list[Node] = [self]
+            while stack:
+                node = stack.pop()
+                found.append(node)
+                stack.extend(reversed(node.children()))
+            order = tuple(found)
+            object.__setattr__(self, "_order", order)
+        return iter(order)
 
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}

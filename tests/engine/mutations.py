@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from app.engine.scope import Scope
 from app.engine.shapes import infer_shape
-from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
+from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose, child_fields
 from app.engine.variables import VariableSpec
 
 PRODUCTS = ("*", "juxt", "⊙", "@")
@@ -48,9 +48,8 @@ def _replace_at(root: Node, target: Node, new: Node) -> Node:
     if root is target:
         return new
     changes = {}
-    for key, value in vars(root).items():
-        if key in ("start", "end", "_children"):
-            continue
+    for key in child_fields(type(root)):
+        value = getattr(root, key)
         if isinstance(value, Node):
             changed = _replace_at(value, target, new)
             if changed is not value:

@@ -82,7 +82,7 @@ def test_a_submission_is_checked_recorded_and_creates_the_learner(api: Api, head
     assert list(body["parts"]) == ["b1_shape", "delta_W1"]  # the problem's order
     assert body["parts"]["b1_shape"] == {
         "status": "correct", "score": 1.0, "feedback": "Correct.", "reason": "correct", "latex": None,
-        "position": None, "note": None, "attempts_left": None,
+        "position": None, "note": None, "attempts_left": None, "counted": True, "late": False,
     }  # fmt: skip
     w1 = body["parts"]["delta_W1"]
     assert (w1["status"], w1["reason"], w1["attempts_left"]) == ("incorrect", "shape", 1)

@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from app.bank.models import Figure, Parameter, ProblemSpec, SetSpec
+from app.bank.models import Figure, Parameter, ProblemSpec, SetSpec, SolutionPolicy
 from app.cli import main
 from app.engine.functions import FUNCTIONS
 from app.engine.variables import GradSpec, MomentSpec, RandomInput, RecurrenceSpec, StateSpec, VariableSpec
@@ -34,6 +34,7 @@ BACKPROP_FILE = Path("demo") / "sigmoid-layer.yaml"  # the tutorial "A backprop 
 MODELS: dict[str, type[BaseModel]] = {
     "ProblemSpec": ProblemSpec,
     "SetSpec": SetSpec,  # `_set.yaml`, beside the problems
+    "SolutionPolicy": SolutionPolicy,  # its `solutions:`
     "Parameter": Parameter,
     "Figure": Figure,
     "VariableSpec": VariableSpec,
@@ -110,6 +111,8 @@ def default_cell(info: Any) -> str:
         return f'`"{default}"`'
     if isinstance(default, list | dict) and not default:
         return "`[]`" if isinstance(default, list) else "`{}`"
+    if isinstance(default, BaseModel) and default == type(default)():
+        return "every default"
     return f"`{default}`"
 
 

@@ -102,5 +102,7 @@ async def preview_expression(body: PreviewRequest, bank: BankDep, checker: Check
         raise HTTPException(404, f"No part {body.part_id!r} in problem {body.problem_id!r}.")
     reading = await checker.preview(problem, body.part_id, body.text, body.seed)
     if reading.latex is not None:
-        return PreviewResponse(status="ok", latex=reading.latex, shape=reading.shape, note=reading.note)
+        return PreviewResponse(
+            status="ok", latex=reading.latex, shape=reading.shape, shape_latex=reading.shape_latex, note=reading.note
+        )
     return PreviewResponse(status="invalid", feedback=reading.error, position=reading.position)

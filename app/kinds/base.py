@@ -21,6 +21,12 @@ from app.export.model import Question, Stem
 
 Answer = Any  # what a student submits for one part: str, number, list of str, dict, list of lists ...
 
+# `answer_name` of the kinds whose feedback names the quantity (app.engine.mathtext.quantity).
+ANSWER_NAME_HELP = (
+    "How feedback names the quantity: a symbol (`δ_W1`, `delta_W1`, `∂L/∂b`) is typeset as math, words stay "
+    "text, and `$…$` marks the math in a mix (`$W$ after the L1 step`)."
+)
+
 
 @dataclass(frozen=True)
 class Variant:

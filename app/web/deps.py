@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from app.storage.repository import Repository
-from app.web.markdown import to_html
+from app.web.markdown import message_html, to_html
 from app.web.mathml import to_mathml
 
 
@@ -40,6 +40,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
     templates.env.filters["answer_text"] = answer_text
     templates.env.filters["mathml"] = to_mathml
     templates.env.filters["markdown_block"] = to_html
+    templates.env.filters["message"] = message_html  # a verdict's feedback: text with $…$ math
     return templates
 
 

@@ -86,7 +86,9 @@ def test_a_submission_is_checked_recorded_and_creates_the_learner(api: Api, head
     }  # fmt: skip
     w1 = body["parts"]["delta_W1"]
     assert (w1["status"], w1["reason"], w1["attempts_left"]) == ("incorrect", "shape", 1)
-    assert w1["feedback"].startswith("Your answer is D_x × D_a1 but δ_W1 is D_a1 × D_x.")
+    assert w1["feedback"].startswith(
+        "Your answer is $D_{x} \\times D_{a_{1}}$ but $\\delta_{W_{1}}$ is $D_{a_{1}} \\times D_{x}$."
+    )
     assert (body["score"], body["max_score"]) == (1.0, 4.0)
     assert attempts(api, learner) == [("b1_shape", "first:b1_shape", 0), ("delta_W1", "first:delta_W1", 0)]
     with api.session() as session:

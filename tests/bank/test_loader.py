@@ -65,7 +65,7 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         (
             declare('  A: {shape: [E, D]}\n  h: {expr: "x + A x"}\n'),
             7,
-            "h: Cannot add `x` (D × 1) and `A x` (E × 1): the shapes must be equal.",
+            "h: Cannot add `x` ($D \\times 1$) and `A x` ($E \\times 1$): the shapes must be equal.",
         ),
         (
             declare('  a: {expr: "2 b"}\n  b: {expr: "x + a"}\n'),

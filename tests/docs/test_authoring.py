@@ -241,8 +241,8 @@ def test_the_backprop_tutorial_quotes_what_the_validator_prints(
         (
             '  s: {expr: "v.T a"}',
             '  s: {expr: "v a"}',
-            "problems/demo/sigmoid-layer.yaml:26: s: Cannot matrix-multiply `v` (H × 1) by `a` (H × 1): "
-            "the inner dimensions 1 and H differ.",
+            "problems/demo/sigmoid-layer.yaml:26: s: Cannot matrix-multiply `v` ($H \\times 1$) by "
+            "`a` ($H \\times 1$): the inner dimensions $1$ and $H$ differ.",
         ),
         ('  s: {expr: "v.T a"}', '  s: {expr: "a"}', "delta_z: L must be a scalar (a loss) to take its gradient"),
     ],

@@ -1,5 +1,6 @@
 """A set's due date and solution policy, as students and integrators meet them (pages and API), with the app's
-clock injected: the test moves the time past the due date instead of waiting for it."""
+clock injected: the test moves the time past the due date instead of waiting for it. Verdict messages are
+typeset as math on the pages, even without JavaScript."""
 
 from __future__ import annotations
 
@@ -193,3 +194,19 @@ def test_a_limited_part_is_checkable_anonymously_only_after_the_due_date(student
     )
     clock.now = DUE + timedelta(minutes=1)
     assert student.post("/api/v1/problems/doubling/check", json=check).json()["parts"]["twice"]["status"] == "correct"
+
+
+def test_feedback_is_typeset_as_math_without_javascript(student: TestClient) -> None:
+    page = post_form(student, "/problems/c147-w23-2", {"part": "delta_W1", "a.delta_W1": "x @ delta_b1.T"}).text
+    message = re.search(r'<div class="message">(.*?)</div>', section(page, "delta_W1"), re.S)
+    assert message, "no feedback"
+    assert message.group(1).startswith('<p>Your answer is <span class="math inline"><math ')
+    tex = re.findall(r'<annotation encoding="application/x-tex">(.*?)</annotation>', message.group(1))
+    assert tex == ["D_{x} \\times D_{a_{1}}", "\\delta_{W_{1}}", "D_{a_{1}} \\times D_{x}"]
+    assert "$" not in text_of(re.sub(r"<annotation.*?</annotation>", "", message.group(1)))  # no raw TeX shown
+
+
+def test_a_caret_under_an_unreadable_answer_stays_preformatted(student: TestClient) -> None:
+    page = post_form(student, "/problems/c147-w23-2", {"part": "delta_W1", "a.delta_W1": "x @@ y"}).text
+    pointer = re.search(r'<pre class="pointer">(.*?)</pre>', section(page, "delta_W1"), re.S)
+    assert pointer and pointer.group(1).splitlines()[0] == "x @@ y" and pointer.group(1).endswith("^")

@@ -6,6 +6,7 @@ They are `async` where they are cheap: a sync dependency costs each request a ho
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
@@ -15,6 +16,7 @@ from app.bank.loader import Bank
 from app.bank.models import ProblemSpec
 from app.checker import Checker
 from app.practice import AfterSubmit, Practice
+from app.solution_policy import Clock
 from app.storage.repository import Repository
 
 
@@ -88,8 +90,26 @@ async def after_submit_hooks(request: Request) -> list[AfterSubmit]:
 AfterSubmitDep = Annotated[list[AfterSubmit], Depends(after_submit_hooks)]
 
 
-async def get_practice(repo: RepoDep, checker: CheckerDep, hooks: AfterSubmitDep) -> Practice:
-    return Practice(repo, checker, hooks)
+async def get_clock(request: Request) -> Clock:
+    """The app's clock (`create_app(clock=…)`; tests inject theirs): due dates are decided by it."""
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+async def current_time(clock: ClockDep) -> datetime:
+    return clock()
+
+
+NowDep = Annotated[datetime, Depends(current_time)]
+
+
+async def get_practice(
+    repo: RepoDep, checker: CheckerDep, hooks: AfterSubmitDep, bank: BankDep, clock: ClockDep
+) -> Practice:
+    return Practice(repo, checker, hooks, bank=bank, clock=clock)
 
 
 PracticeDep = Annotated[Practice, Depends(get_practice)]

@@ -16,7 +16,9 @@ from app.checker import Checker
 from app.limits import BodyLimitMiddleware
 from app.lti.install import install_lti
 from app.settings import Settings, get_settings, signing_key
+from app.solution_policy import Clock
 from app.storage.db import make_engine, migrate, session_factory
+from app.storage.models import utcnow
 from app.web import form_tokens, instructor, pages, site
 from app.web.csrf import CrossSiteMiddleware
 from app.web.csrf import form_token as csrf_token
@@ -25,7 +27,8 @@ from app.web.identity import LearnerCookieMiddleware, Signer
 from app.web.templating import make_templates
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, clock: Clock = utcnow) -> FastAPI:
+    """The app; `clock` tells the time where due dates are decided (tests inject theirs)."""
     settings = settings or get_settings()
     assert settings.database_url is not None  # filled in by the settings' validator
     engine = make_engine(settings.database_url)
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.clock = clock  # app.deps.ClockDep
     app.state.bank_store = BankStore(settings.problems_dir, watch=settings.dev)
     app.state.checker = Checker(settings)
     app.state.after_submit = []  # what runs after answers are recorded (LTI passback adds itself): app.deps

@@ -32,7 +32,60 @@
   function verdictText(section) {
     var verdict = section.querySelector(".verdict");
     var message = section.querySelector(".message");
-    return (verdict ? verdict.textContent.trim() : "") + (message ? ". " + message.textContent.trim() : "");
+    return (verdict ? verdict.textContent.trim() : "") + (message ? ". " + spokenText(message) : "");
+  }
+
+  // The text of an element whose math is typeset, as read aloud: each formula once (its MathML, not its TeX
+  // annotation nor KaTeX's visual copy).
+  function spokenText(el) {
+    var copy = el.cloneNode(true);
+    copy.querySelectorAll("annotation, .katex-html").forEach(function (n) { n.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  // A verdict's message is plain text in which $…$ is TeX, `…` quotes code and \$ is a dollar sign; a line with
+  // only a caret points into the answer on the line above. Built as the server builds it (app/web/markdown.py).
+  var SPAN = /\\\$|`([^`\n]+)`|\$([^$\n]+)\$/g;
+
+  function messageElement(text, className) {
+    var box = document.createElement("div");
+    box.className = className;
+    var lines = text.split("\n");
+    for (var i = 0; i < lines.length; i++) {
+      if (i + 1 < lines.length && /^ *\^$/.test(lines[i + 1])) {
+        var pre = document.createElement("pre");
+        pre.className = "pointer";
+        pre.textContent = lines[i] + "\n" + lines[i + 1];
+        box.append(pre);
+        i++;
+      } else if (lines[i].trim()) {
+        box.append(messageLine(lines[i]));
+      }
+    }
+    return box;
+  }
+
+  function messageLine(line) {
+    var p = document.createElement("p"), end = 0, match;
+    SPAN.lastIndex = 0;
+    while ((match = SPAN.exec(line)) !== null) {
+      p.append(line.slice(end, match.index));
+      if (match[1] !== undefined) {
+        var code = document.createElement("code");
+        code.textContent = match[1];
+        p.append(code);
+      } else if (match[2] !== undefined) {
+        var math = document.createElement("span");
+        math.className = "math inline";
+        math.textContent = match[2];
+        p.append(math);
+      } else {
+        p.append("$");
+      }
+      end = SPAN.lastIndex;
+    }
+    p.append(line.slice(end));
+    return p;
   }
 
   // Per-part request generations: a response older than the latest request of its kind is dropped.
@@ -154,13 +207,17 @@
       span.className = "math inline";
       span.textContent = result.latex;
       p.append(span);
-      if (result.shape) p.append(" (" + result.shape + ")");
+      if (result.shape_latex) {
+        var shape = document.createElement("span");
+        shape.className = "math inline";
+        shape.textContent = result.shape_latex;
+        p.append(" (", shape, ")");
+      } else if (result.shape) {
+        p.append(" (" + result.shape + ")");
+      }
       return p;
     }
-    var pre = document.createElement("pre");
-    pre.className = "message error";
-    pre.textContent = result.feedback || "Cannot read this yet.";
-    return pre;
+    return messageElement(result.feedback || "Cannot read this yet.", "message error");
   }
 
   // Tells listeners (tests, embedding pages) how each preview ended: "shown", "stale" (dropped) or "aborted".

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parents[1] / "app"
-DOMAIN_CORE = ("app.engine", "app.kinds", "app.bank", "app.part_check", "app.scoring")
+DOMAIN_CORE = ("app.engine", "app.kinds", "app.bank", "app.part_check", "app.scoring", "app.solution_policy")
 WEB_AND_STORAGE = ("fastapi", "starlette", "jinja2", "sqlalchemy", "alembic", "uvicorn", "httpx", "app.storage")
 WEB_AND_STORAGE += ("app.web", "app.api", "app.lti", "app.deps", "app.checker", "app.practice", "app.main")
 

@@ -17,10 +17,10 @@ from app.api.schemas import (
     ProblemSummary,
 )
 from app.bank.models import ProblemSpec
-from app.deps import BankDep, CheckerDep, ProblemDep
+from app.deps import BankDep, CheckerDep, NowDep, ProblemDep
 from app.limits import bound_answers
-from app.practice import counts_attempts
 from app.scoring import verdicts_score
+from app.solution_policy import part_policy
 from app.throttle import throttle_anonymous
 
 # Open to the students' browsers; a key sent along must be valid (and hold `check` to check or preview).
@@ -53,19 +53,23 @@ def list_problems(bank: BankDep) -> list[ProblemSummary]:
     openapi_extra=OPTIONAL_KEY,
 )
 async def check_answers(
-    problem: ProblemDep, body: CheckRequest, checker: CheckerDep, principal: AuthDep
+    problem: ProblemDep, body: CheckRequest, checker: CheckerDep, principal: AuthDep, bank: BankDep, now: NowDep
 ) -> CheckResponse:
     """Grade answers without recording them: per part correct / incorrect / invalid, with feedback.
 
-    Parts that count attempts or gate their solution are checked on the problem page, where attempts count;
-    here only with an API key that has the scope `check` (anonymous checks would find their answers for free).
+    Parts that limit attempts, or whose solution ends credit after some attempts, are checked on the problem page
+    (before their set's due date), where attempts count; here only with an API key that has the scope `check`
+    (anonymous checks would find their answers for free).
     """
     known = {part.id for part in problem.parts}
     unknown = sorted(set(body.answers) - known)
     if unknown:
         raise HTTPException(422, f"Unknown part id(s) {unknown}; this problem has {sorted(known)}.")
     bound_answers(body.answers, len(known))
-    guarded = [problem.part(pid).label for pid in body.answers if counts_attempts(problem.part(pid))]
+    set_spec = bank.set_spec(problem.set)
+    guarded = [
+        problem.part(pid).label for pid in body.answers if part_policy(problem.part(pid), set_spec).guards_check(now)
+    ]
     if guarded and principal is None:
         raise ApiError(
             401, PROBLEM_TYPE + "check-needs-key", "Unauthorized",
@@ -98,5 +102,7 @@ async def preview_expression(body: PreviewRequest, bank: BankDep, checker: Check
         raise HTTPException(404, f"No part {body.part_id!r} in problem {body.problem_id!r}.")
     reading = await checker.preview(problem, body.part_id, body.text, body.seed)
     if reading.latex is not None:
-        return PreviewResponse(status="ok", latex=reading.latex, shape=reading.shape, note=reading.note)
+        return PreviewResponse(
+            status="ok", latex=reading.latex, shape=reading.shape, shape_latex=reading.shape_latex, note=reading.note
+        )
     return PreviewResponse(status="invalid", feedback=reading.error, position=reading.position)

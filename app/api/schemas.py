@@ -41,7 +41,12 @@ class PreviewResponse(BaseModel):
     status: str = Field(description="`ok` when the expression can be read, else `invalid`.")
     latex: str | None = Field(None, description="How the expression is read, as LaTeX.")
     shape: str | None = Field(None, description="Its shape in the question's dimensions, e.g. `D_a1 × D_x`.")
-    feedback: str = Field("", description="Why it cannot be read, with a caret under the position.")
+    shape_latex: str | None = Field(
+        None, description="The same shape as LaTeX, e.g. `D_{a_{1}} \\times D_{x}`; null for a scalar."
+    )
+    feedback: str = Field(
+        "", description="Why it cannot be read (text with `$…$` math, as a verdict's feedback), with a caret line."
+    )
     position: int | None = None
     note: str | None = Field(None, description="How an easily misread convention was read, e.g. `a/b c` as (a/b)·c.")
 

@@ -30,7 +30,6 @@ from app.api.errors import ApiError
 from app.api.learners import LEARNER_ID
 from app.deps import BankDep, PracticeDep, RepoDep, in_one_trip
 from app.engine.verdict import Verdict
-from app.practice import attempt_budgets, attempts_left
 from app.scoring import verdicts_score
 from app.storage.api_keys import IDEMPOTENCY_KEY_LENGTH, IdempotentRequest, claim_request, finish_request
 from app.storage.repository import MAX_SEED
@@ -54,7 +53,16 @@ class SubmissionRequest(BaseModel):
 
 
 class PartResult(Verdict):
-    attempts_left: int | None = Field(None, description="Counted attempts left, over every variant; null: unlimited.")
+    attempts_left: int | None = Field(
+        None, description="Counted attempts left, over every variant; null: unlimited; 0 once answers no longer count."
+    )
+    counted: bool = Field(
+        True,
+        description="Whether this answer used an attempt and can score. False for an answer that could not be read, "
+        "and for one checked for practice: after the set's due date (`late`), or once the part's solution was "
+        "shown without a right answer. A practice answer is recorded but changes no score or LMS grade.",
+    )
+    late: bool = Field(False, description="Sent after the set's due date (checked for practice, never counted).")
 
 
 class SubmissionResponse(BaseModel):
@@ -167,11 +175,13 @@ async def submit(
             " (the parts already checked are not checked or counted again).",
             headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
-    budgets = await in_one_trip(repo, lambda: attempt_budgets(repo, learner, spec.id))
+    standings = await practice.standings(learner, spec)
     parts = {
         pid: PartResult(
             **submission.verdicts[pid].model_dump(),
-            attempts_left=attempts_left(spec.part(pid), budgets.get(pid)),
+            attempts_left=standings[pid].attempts_left,
+            counted=submission.counted.get(pid, False),
+            late=submission.late,
         )
         for pid in known
         if pid in submission.verdicts

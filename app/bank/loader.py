@@ -90,12 +90,24 @@ def problem_files(root: Path) -> list[Path]:
 
 def load_set(path: Path) -> SetSpec:
     """Parse a `_set.yaml`."""
+    text = path.read_text(encoding="utf-8")
     try:
-        return SetSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise SpecError([(path, None, f"not valid YAML: {error}")]) from None
+        mark = getattr(error, "problem_mark", None)
+        raise SpecError([(path, mark.line + 1 if mark else None, f"not valid YAML: {error}")]) from None
+    if not isinstance(data, dict):
+        raise SpecError([(path, 1, "a set file must be a mapping with id, title, ...")])
+    try:
+        return SetSpec.model_validate(data)
     except ValidationError as error:
-        raise SpecError([(path, 1, _message(e)) for e in error.errors()]) from None
+        raise SpecError([(path, _line(root, _where(e)), _message(e)) for e in error.errors()]) from None
+
+
+def line_of(path: Path, where: tuple[str | int, ...]) -> int | None:
+    """The line of a field of a YAML file (of its deepest part that exists), e.g. ("parts", 2, "max_attempts")."""
+    return _line(yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader), where)
 
 
 def load_bank(root: Path) -> Bank:
@@ -161,9 +173,9 @@ def _message(error: Any) -> str:
 
 @cache
 def _field_names() -> list[str]:
-    """Every field name the problem format knows, for "did you mean" (from the schema, not written twice)."""
+    """Every field name the problem and set formats know, for "did you mean" (from the schemas, not written twice)."""
     names: set[str] = set()
-    stack: list[Any] = [ProblemSpec.model_json_schema()]
+    stack: list[Any] = [ProblemSpec.model_json_schema(), SetSpec.model_json_schema()]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):

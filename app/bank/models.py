@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from app.engine.variables import VariableSpec
 from app.kinds import PartSpec
@@ -48,13 +48,43 @@ class Figure(BaseModel):
         return self
 
 
+class SolutionPolicy(BaseModel):
+    """When the students of a set see its parts' solutions (`solutions:` in `_set.yaml`). A part overrides a rule by
+    writing its own field: `solution_after` for `after_attempts`, `solution_on_request` for `on_request`. The rule
+    itself is `app.solution_policy`."""
+
+    model_config = ConfigDict(extra="forbid")
+    after_attempts: int | None = Field(
+        None,
+        ge=0,
+        description="Show a part's solution after this many counted attempts at the variant (null: only after a "
+        "right answer); from then on answers are checked for practice and no longer count. A part's "
+        "`solution_after` overrides it.",
+    )
+    on_request: bool = Field(
+        False,
+        description="Offer a 'Show solution' button before the due date; using it forfeits the part's points. "
+        "A part's `solution_on_request` overrides it.",
+    )
+    after_due: bool = Field(True, description="Show every part's solution once the set's `due` has passed.")
+
+
 class SetSpec(BaseModel):
-    """A problem set's title and description, from `_set.yaml` beside its problems (the id is the default title)."""
+    """A problem set's title, description, due date and solution policy, from `_set.yaml` beside its problems (the
+    id is the default title)."""
 
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="The `set` its problems name.")
     title: str = Field(description="Shown on the pages instead of the id.")
     description: str = Field("", description="Markdown, shown on the set's page.")
+    due: AwareDatetime | None = Field(
+        None,
+        description="ISO 8601 with its UTC offset, e.g. 2026-03-06T23:59:00-08:00. Afterwards answers are still "
+        "checked, for practice: recorded as late, they never count (nor change the grade sent to an LMS).",
+    )
+    solutions: SolutionPolicy = Field(
+        default_factory=SolutionPolicy, description="When students see the solutions of the set's parts."
+    )
 
 
 class ProblemSpec(BaseModel):

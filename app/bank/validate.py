@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from app.bank.gradcheck import gradient_failures, moment_failures
-from app.bank.loader import Bank, SpecError, load_bank
+from app.bank.loader import Bank, SpecError, line_of, load_bank
 from app.bank.models import ProblemSpec
 from app.bank.variants import make_variant
 from app.engine.errors import AuthorError
 from app.engine.parameters import render_text
+from app.solution_policy import author_problems
 
 DEFAULT_SEEDS = 20
 
@@ -35,6 +36,7 @@ def validate_path(root: Path, seeds: int = DEFAULT_SEEDS) -> Report:
         report.failures.extend(f"{path}:{line or 1}: {message}" for path, line, message in error.errors)
         return report
     _duplicate_labels(bank, report)
+    _policy_failures(bank, report)
     for problem in bank:
         for message in problem_failures(problem, seeds, report):
             report.failures.append(f"{bank.sources[problem.id]}: {problem.id}: {message}")
@@ -49,6 +51,16 @@ def _duplicate_labels(bank: Bank, report: Report) -> None:
             if key in seen:
                 report.failures.append(f"{bank.sources[problem.id]}: label {part.label!r} also used by {seen[key]}")
             seen[key] = problem.id
+
+
+def _policy_failures(bank: Bank, report: Report) -> None:
+    """Parts whose own solution rules contradict their set's (`app.solution_policy.author_problems`)."""
+    for problem in bank:
+        source, set_spec = bank.sources[problem.id], bank.set_spec(problem.set)
+        for i, part in enumerate(problem.parts):
+            for message in author_problems(part, set_spec):
+                line = line_of(source, ("parts", i, "max_attempts")) or 1
+                report.failures.append(f"{source}:{line}: {problem.id}: part {part.id} ({part.label}): {message}")
 
 
 def problem_failures(problem: ProblemSpec, seeds: int, report: Report | None = None) -> list[str]:

@@ -13,7 +13,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate.add_argument("path", nargs="?", default="problems", type=Path)
     validate.add_argument("--seeds", type=int, default=20, help="Variants to check per problem (default 20).")
     validate.set_defaults(handler=lambda args: _validate(args.path, args.seeds))
-    schema = sub.add_parser("schema", help="Print the JSON Schema of a problem file.")
+    schema = sub.add_parser("schema", help="Print the JSON Schema of a problem file (or of a set file: --set).")
+    schema.add_argument("--set", action="store_true", help="The schema of a `_set.yaml` instead.")
     schema.set_defaults(handler=_schema)
     serve = sub.add_parser("serve", help="Run the web app with uvicorn.")
     serve.add_argument("--host", default="127.0.0.1")
@@ -22,9 +23,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from app.bank.models import ProblemSpec
+    from app.bank.models import ProblemSpec, SetSpec
 
-    print(json.dumps(ProblemSpec.model_json_schema(), indent=2))
+    print(json.dumps((SetSpec if args.set else ProblemSpec).model_json_schema(), indent=2))
     return 0
 
 

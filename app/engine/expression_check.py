@@ -6,7 +6,7 @@
 >>> check_expression(task, "A x").status
 'correct'
 >>> check_expression(task, "x.T A.T").feedback
-'Your answer is 1 × m but the answer is m × 1. Check the order of the factors and the transposes.'
+'Your answer is $1 \\\\times m$ but the answer is $m \\\\times 1$. Check the order of the factors and the transposes.'
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from app.engine.errors import AuthorError, StudentError
 from app.engine.evaluate import Value, check_constant_exponents, evaluate_trials
 from app.engine.graph import VariableGraph
 from app.engine.latex import to_latex
+from app.engine.mathtext import math_span, name_latex, shape_math, shape_tex
 from app.engine.memo import BoundedCache
 from app.engine.names import resolve
 from app.engine.parse import parse
@@ -140,7 +141,8 @@ class Interpretation:
     """How an answer is read, before any grading: LaTeX and shape, or why it cannot be read."""
 
     latex: str | None = None
-    shape: str | None = None
+    shape: str | None = None  # in the question's dimensions, as text: `D_a1 × 1`
+    shape_latex: str | None = None  # the same as TeX, `D_{a_{1}} \times 1` (None for a scalar)
     error: str = ""
     position: int | None = None
     note: str | None = None
@@ -151,7 +153,9 @@ def preview(task: ExpressionTask, text: str) -> Interpretation:
         node, shape, latex = read(text, task.scope())
     except StudentError as error:
         return Interpretation(error=error.explained(text), position=error.position)
-    return Interpretation(latex=latex, shape=describe_shape(shape), note=reading_note(node, text))
+    return Interpretation(
+        latex=latex, shape=describe_shape(shape), shape_latex=shape_tex(shape) or None, note=reading_note(node, text)
+    )
 
 
 def _grade(task: ExpressionTask, prepared: _Prepared, got: list[Value], latex: str) -> Verdict:
@@ -170,7 +174,7 @@ def _invalid(error: StudentError, text: str) -> Verdict:
 
 
 def _shape_message(task: ExpressionTask, got: Shape, want: Shape) -> str:
-    message = f"Your answer is {describe_shape(got)} but {task.answer_name} is {describe_shape(want)}."
+    message = f"Your answer is {shape_math(got)} but {task.answer_name} is {shape_math(want)}."
     if got and want and tuple(reversed(got)) == want:
         message += " Check the order of the factors and the transposes."
     return message
@@ -184,7 +188,7 @@ def _partial_message(task: ExpressionTask, trials: list[Trial], agree: list[bool
         good = {trial.env[name] for trial, ok in zip(trials, agree, strict=True) if ok}
         bad = {trial.env[name] for trial, ok in zip(trials, agree, strict=True) if not ok}
         if good and bad and not good & bad:
-            cases = " or ".join(f"{name} = {v:g}" for v in sorted(bad))
+            cases = " or ".join(math_span(f"{name_latex(name)} = {v:g}") for v in sorted(bad))
             return f"Your answer is right in some cases but not when {cases}."
     return f"Your answer agrees with {task.answer_name} for some inputs but not for all of them."
 

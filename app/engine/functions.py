@@ -19,10 +19,11 @@ import numpy as np
 import sympy
 
 from app.engine.errors import EvaluationError
+from app.engine.mathtext import dim_math
 from app.engine.scope import Shape, normalize_shape
 
 Value = Any  # float | np.ndarray
-Describe = Callable[[int], str]  # argument index → "`x` (D × 1)" for messages
+Describe = Callable[[int], str]  # argument index → "`x` ($D \\times 1$)" for messages
 ShapeRule = Callable[[list[Shape], list[float | None], Describe], Shape]
 
 
@@ -87,7 +88,7 @@ def _broadcast(shapes: list[Shape], consts: list[float | None], describe: Descri
         if da != db and 1 not in (da, db):
             raise ShapeRuleError(
                 f"Cannot combine {describe(0)} and {describe(1)} elementwise with `{{name}}`: "
-                f"dimensions {da} and {db} differ."
+                f"dimensions {dim_math(da)} and {dim_math(db)} differ."
             )
         out.append(db if da == 1 else da)
     return normalize_shape(tuple(out))

@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import re
-
 from app.engine.errors import StudentError
 from app.engine.functions import FUNCTIONS
+from app.engine.mathtext import name_latex
 from app.engine.scope import Scope
 from app.engine.shapes import infer_shape
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
 
-GREEK_NAMES = frozenset(
-    [
-        "alpha",
-        "beta",
-        "gamma",
-        "delta",
-        "epsilon",
-        "eta",
-        "theta",
-        "lambda",
-        "mu",
-        "nu",
-        "sigma",
-        "tau",
-        "phi",
-        "psi",
-        "omega",
-        "Delta",
-        "Sigma",
-    ]
-)
 _PREC = {
     ">": 10,
     "<": 10,
@@ -50,29 +27,6 @@ _PREC = {
 _NEG, _POW, _ATOM = 40, 50, 70
 _OPS = {"+": " + ", "-": " - ", "*": " \\cdot ", "⊙": " \\odot ", "@": " ", "juxt": " ", ">": " > ", "<": " < ",
         ">=": " \\geq ", "<=": " \\leq ", "==": " = ", "!=": " \\neq "}  # fmt: skip
-
-
-@functools.lru_cache(maxsize=1024)  # names come from the question's scope: a few dozen
-def name_latex(name: str) -> str:
-    """`delta_b1` → `\\delta_{b_{1}}`, `yhat` → `\\hat{y}`, `theta0` → `\\theta_{0}`, `W1` → `W_{1}`."""
-    head, _, rest = name.partition("_")
-    match = re.fullmatch(r"([A-Za-z]+?)(hat)?(\d*)", head)
-    if not match:
-        escaped = name.replace("_", "\\_")
-        return f"\\mathrm{{{escaped}}}"
-    letters, hat, digits = match.groups()
-    if letters in GREEK_NAMES:
-        base = f"\\{letters}"
-    elif len(letters) == 1:
-        base = letters
-    else:
-        base = f"\\mathrm{{{letters}}}"
-    if hat:
-        base = f"\\hat{{{base}}}"
-    subscripts = [digits] if digits else []
-    if rest:
-        subscripts.append(name_latex(rest))
-    return f"{base}_{{{','.join(subscripts)}}}" if subscripts else base
 
 
 def to_latex(node: Node, scope: Scope | None = None) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from app.engine.errors import ShapeError, StudentError
 from app.engine.evaluate import evaluate
 from app.engine.functions import FUNCTIONS, ShapeRuleError
-from app.engine.scope import Scope, Shape, describe_shape, normalize_shape
+from app.engine.mathtext import dim_math, shape_math
+from app.engine.scope import Scope, Shape, normalize_shape
 from app.engine.syntax import Binary, Call, Compare, Index, Name, Neg, Node, Num, Sum, Transpose
 
 
@@ -28,7 +29,7 @@ class _Inference:
         return f"`{snippet}`" if snippet and len(snippet) <= 40 else "this part"
 
     def operand(self, node: Node, shape: Shape) -> str:
-        return f"{self.quote(node)} ({describe_shape(shape)})"
+        return f"{self.quote(node)} ({shape_math(shape)})"
 
     def shape(self, node: Node, bound: frozenset[str]) -> Shape:
         if isinstance(node, Num):
@@ -86,7 +87,7 @@ class _Inference:
         if a[1] != b[0]:
             raise ShapeError(
                 f"Cannot matrix-multiply {self.operand(node.left, a)} by {self.operand(node.right, b)}: "
-                f"the inner dimensions {a[1]} and {b[0]} differ.",
+                f"the inner dimensions {dim_math(a[1])} and {dim_math(b[0])} differ.",
                 node.start,
             )
         return normalize_shape((a[0], b[1]))
@@ -97,7 +98,7 @@ class _Inference:
             if da != db and 1 not in (da, db):
                 raise ShapeError(
                     f"Cannot combine {self.operand(node.left, a)} and {self.operand(node.right, b)} elementwise "
-                    f"with `{node.op}`: dimensions {da} and {db} differ.",
+                    f"with `{node.op}`: dimensions {dim_math(da)} and {dim_math(db)} differ.",
                     node.start,
                 )
             out.append(db if da == 1 else da)

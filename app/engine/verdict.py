@@ -15,7 +15,12 @@ class Verdict(BaseModel):
 
     status: Status
     score: float = Field(0.0, ge=0.0, le=1.0, description="Share of the part's points earned, 0 to 1.")
-    feedback: str = Field("", description="What to tell the student; never the answer itself.")
+    feedback: str = Field(
+        "",
+        description="What to tell the student; never the answer itself. Plain text in which `$…$` is inline LaTeX "
+        "(shapes, names: `$D_{x} \\times 1$`), `` `…` `` quotes a name or the answer, `\\$` is a dollar sign; after "
+        "an answer that cannot be read, its last two lines are the answer and a caret under the offending character.",
+    )
     reason: str = Field("", description="Machine-readable cause: correct, shape, sign, transpose, factor, ...")
     latex: str | None = Field(None, description="How the answer was read, as LaTeX.")
     position: int | None = Field(None, description="0-based offset of the offending character, if any.")

@@ -9,11 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from app.engine.errors import AuthorError
 from app.engine.expression_check import ExpressionTask, Interpretation, Mistake, check_expression, preview
+from app.engine.mathtext import quantity
 from app.engine.memo import BoundedCache
 from app.engine.scope import describe_shape
 from app.engine.verdict import Verdict
 from app.kinds._common import question_variables
-from app.kinds.base import Answer, PartBase, Variant
+from app.kinds.base import ANSWER_NAME_HELP, Answer, PartBase, Variant
 
 
 class MistakeSpec(BaseModel):
@@ -38,7 +39,10 @@ class ExpressionPart(PartBase):
     target: str | None = Field(
         None, description="Derived variable holding the true quantity (computed by the engine, e.g. a `grad`)."
     )
-    answer_name: str = Field("the answer", description="How feedback names the quantity, e.g. δ_W1.")
+    answer_name: str = Field(
+        "the answer",
+        description=ANSWER_NAME_HELP,
+    )
     names: list[str] = Field(description="The names a student may use (variables, parameters).")
     mistakes: list[MistakeSpec] = Field(default_factory=list)
     trials: int = Field(12, ge=3, le=50, description="Random trials per check (at least 12 by default).")
@@ -72,7 +76,7 @@ class ExpressionPart(PartBase):
             allowed=tuple(self.names),
             answer=self.answer,
             target=self.target,
-            answer_name=self.answer_name,
+            answer_name=quantity(self.answer_name),
             mistakes=tuple(Mistake(m.answer, m.message) for m in self.mistakes),
             dims=dict(variant.dims),
             trials=self.trials,

@@ -21,6 +21,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from app.engine.errors import AuthorError, StudentError
+from app.engine.mathtext import quantity, shape_math
 from app.engine.verdict import Verdict
 from app.kinds._common import (
     DEFAULT_ATOL,
@@ -36,7 +37,7 @@ from app.kinds._common import (
     read_number,
     target_value,
 )
-from app.kinds.base import Answer, PartBase, Variant
+from app.kinds.base import ANSWER_NAME_HELP, Answer, PartBase, Variant
 
 MAX_SIDE = 20
 MAX_TEXT = 5000
@@ -56,7 +57,10 @@ class MatrixPart(PartBase):
     )
     answer: list[list[float | str]] | None = Field(None, description="A grid of numbers or parameter expressions.")
     matrix_param: str | None = Field(None, description="Parameter holding the given matrix (a list of lists).")
-    answer_name: str = Field("the answer", description="How feedback names the matrix.")
+    answer_name: str = Field(
+        "the answer",
+        description=ANSWER_NAME_HELP,
+    )
     rtol: float = Field(DEFAULT_RTOL, ge=0, description="Relative tolerance per entry (by default, round-off only).")
     atol: float = Field(DEFAULT_ATOL, ge=0, description="Absolute tolerance per entry.")
     sig_figs: int | None = Field(None, ge=1, le=15, description=SIG_FIGS)
@@ -95,7 +99,7 @@ class MatrixPart(PartBase):
         if np.any(want) and np.all(self._close(-got, want)):
             return Verdict.incorrect("Every entry has the wrong sign.", "sign")
         if got.shape[0] == got.shape[1] and np.all(self._close(got.T, want)):
-            return Verdict.incorrect(f"Your matrix is the transpose of {self.answer_name}.", "transpose")
+            return Verdict.incorrect(f"Your matrix is the transpose of {quantity(self.answer_name)}.", "transpose")
         return Verdict.incorrect(f"{wrong} of the {want.size} entries {be(wrong)} wrong.", "wrong")
 
     def _close(self, got: np.ndarray, want: np.ndarray) -> np.ndarray:
@@ -147,7 +151,8 @@ def read_matrix(raw: Any, shape: tuple[int, ...]) -> np.ndarray:
         if len(row) != len(raw[0]):
             raise FormatError(f"Row {i} has {len(row)} entries but row 1 has {len(raw[0])}.", "size")
     if (len(raw), len(raw[0])) != shape:
-        raise FormatError(f"Your matrix is {len(raw)} × {len(raw[0])}; expected {shape[0]} × {shape[1]}.", "size")
+        got, want = shape_math((len(raw), len(raw[0]))), shape_math(shape)
+        raise FormatError(f"Your matrix is {got}; expected {want}.", "size")
     values = np.empty(shape)
     for (i, j), _ in np.ndenumerate(values):
         try:

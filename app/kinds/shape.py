@@ -16,10 +16,11 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from app.engine.errors import StudentError
+from app.engine.mathtext import quantity
 from app.engine.scope import Dim, Shape, normalize_shape
 from app.engine.verdict import Verdict
 from app.kinds._common import FormatError, invalid
-from app.kinds.base import Answer, PartBase, Variant
+from app.kinds.base import ANSWER_NAME_HELP, Answer, PartBase, Variant
 
 MAX_TEXT = 200
 MAX_SIZE = 10**6
@@ -45,7 +46,10 @@ class ShapePart(PartBase):
 
     kind: Literal["shape"] = "shape"
     answer: list[str | int] | Literal["scalar"] = Field(description="e.g. [D_a1, 1], or scalar.")
-    answer_name: str = Field("the answer", description="How feedback names the quantity, e.g. b1.")
+    answer_name: str = Field(
+        "the answer",
+        description=ANSWER_NAME_HELP,
+    )
 
     def expected(self) -> Shape:
         return () if self.answer == "scalar" else normalize_shape(tuple(self.answer))
@@ -66,7 +70,7 @@ class ShapePart(PartBase):
             return Verdict.correct()
         if len(got) == 2 and got[::-1] == want:
             return Verdict.incorrect(SWAPPED, "transpose")
-        return Verdict.incorrect(f"That is not the shape of {self.answer_name}.", "wrong")
+        return Verdict.incorrect(f"That is not the shape of {quantity(self.answer_name)}.", "wrong")
 
     def reference_answer(self, variant: Variant) -> Answer:
         want = self.expected()

@@ -39,6 +39,8 @@ class TextPart(PartBase):
 
     not_exported: ClassVar[str | None] = "free text for self-assessment: never auto-graded"
 
+    solution_once_answered: ClassVar[bool] = True  # the model answer, against which the student grades themself
+
     kind: Literal["text"] = "text"
     model_answer: str = Field(description="Markdown; shown after the student submits.")
     rubric: list[str] = Field(
@@ -62,6 +64,9 @@ class TextPart(PartBase):
     def self_assessment(self, variant: Variant) -> dict[str, Any]:
         """What to show after a submission: the model answer and the rubric."""
         return {"model_answer": render(self.model_answer, variant), "rubric": [render(r, variant) for r in self.rubric]}
+
+    def has_solution(self) -> bool:
+        return True  # the model answer
 
     def reference_answer(self, variant: Variant) -> Answer:
         return render(self.model_answer, variant)

@@ -12,11 +12,22 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app.bank.models import ProblemSpec
-from app.deps import AfterSubmitDep, BankDep, KnownLearnerDep, LearnerDep, PracticeDep, ProblemDep, RepoDep, in_one_trip
+from app.deps import (
+    AfterSubmitDep,
+    BankDep,
+    KnownLearnerDep,
+    LearnerDep,
+    NowDep,
+    PracticeDep,
+    ProblemDep,
+    RepoDep,
+    in_one_trip,
+)
 from app.engine.verdict import Verdict
 from app.grading import Grading
 from app.practice import attempt_budgets
 from app.scoring import set_points
+from app.solution_policy import part_policy, set_policy
 from app.storage import variants
 from app.storage.drafts import drafts_for, keep_drafts
 from app.storage.grading import GradeRefused
@@ -27,7 +38,7 @@ from app.web.csrf import check_form_token
 from app.web.form_tokens import FirstPostDep, FormTokenDep
 from app.web.forms import EDITED_PART, EVERY_PART, FormError, answers_from_form, drafts_to_keep, parts_to_check
 from app.web.templating import render
-from app.web.views import problem_view
+from app.web.views import deadline, problem_view
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_form_token)])
 
@@ -46,13 +57,18 @@ def home(request: Request, bank: BankDep, repo: RepoDep, learner: LearnerDep) ->
 
 
 @router.get("/sets/{set_id}", response_class=HTMLResponse)
-def problem_set(set_id: str, request: Request, bank: BankDep, repo: RepoDep, learner: LearnerDep) -> Response:
+def problem_set(
+    set_id: str, request: Request, bank: BankDep, repo: RepoDep, learner: LearnerDep, now: NowDep
+) -> Response:
     problems = [p for p in bank if p.set == set_id]
     if not problems:
         raise HTTPException(404, f"No problem set {set_id!r}.")
     progress = repo.problem_progress(learner, set_points(bank)[set_id])
     rows = [{"problem": p, "progress": progress.get(p.id)} for p in problems]
-    return render(request, "set.html", {"set_id": set_id, "spec": bank.set_spec(set_id), "rows": rows})
+    spec = bank.set_spec(set_id)
+    context = {"set_id": set_id, "spec": spec, "rows": rows, "deadline": deadline(spec, now),
+               "policy_words": set_policy(spec).words()}  # fmt: skip
+    return render(request, "set.html", context)
 
 
 @router.get("/problems/{problem_id}", response_class=HTMLResponse)
@@ -62,6 +78,7 @@ def problem_page(
     bank: BankDep,
     repo: RepoDep,
     learner: KnownLearnerDep,
+    now: NowDep,
     drafts: str | None = None,
 ) -> Response:
     seed = repo.seed_for(learner, problem.id)
@@ -70,10 +87,13 @@ def problem_page(
     drafts_now = drafts_for(repo.session, learner, problem.id, seed)
     budgets = attempt_budgets(repo, learner, problem.id)
     scores = learner_part_scores(repo.session, learner, [problem.id])
-    view = problem_view(problem, seed, summaries, hints, budgets=budgets, drafts=drafts_now, scores=scores)
+    set_spec = bank.set_spec(problem.set)
+    view = problem_view(
+        problem, seed, summaries, hints, budgets=budgets, drafts=drafts_now, scores=scores, set_spec=set_spec, now=now
+    )
     context = {
         "view": view, "seed": seed, "learner_key": learner_key(learner), "drafts_saved": drafts == "saved",
-        "set_title": bank.set_spec(problem.set).title,
+        "set_title": set_spec.title, "deadline": view.deadline, "policy_words": view.policy_words,
         "variant": variants.label_of(repo.session, learner, problem.id, seed),
     }  # fmt: skip
     return render(request, "problem.html", context)
@@ -230,14 +250,24 @@ async def self_assess(
 
 @router.post("/problems/{problem_id}/give-up")
 async def show_solution(
-    problem: ProblemDep, request: Request, repo: RepoDep, learner: LearnerDep, hooks: AfterSubmitDep
+    problem: ProblemDep,
+    request: Request,
+    repo: RepoDep,
+    learner: LearnerDep,
+    hooks: AfterSubmitDep,
+    bank: BankDep,
+    now: NowDep,
 ) -> Response:
-    """Show a part's solution on request (when the part allows it): recorded as a give-up, forfeiting its points."""
+    """Show a part's solution on request (when its policy allows it, before the due date): recorded as a give-up,
+    forfeiting its points."""
     form = await request.form()
     part_id = str(form.get("part", ""))
     part = next((p for p in problem.parts if p.id == part_id), None)
-    if part is None or not part.solution_on_request:
+    policy = part_policy(part, bank.set_spec(problem.set)) if part is not None else None
+    if part is None or policy is None or not policy.on_request or not part.has_solution():
         raise HTTPException(422, f"Part {part_id!r} of this problem does not offer its solution on request.")
+    if policy.past_due(now):
+        raise HTTPException(422, "The due date has passed: the solution shows by the set's policy, not on request.")
     posted = await read_post_or_422(repo, learner, problem, form)
 
     def forfeit_part() -> None:

@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.web.markdown import to_html
+from app.web.markdown import message_html, to_html
 from app.web.mathml import to_mathml
 
 
@@ -37,6 +37,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
     templates.env.filters["answer_text"] = answer_text
     templates.env.filters["mathml"] = to_mathml
     templates.env.filters["markdown_block"] = to_html
+    templates.env.filters["message"] = message_html  # a verdict's feedback: text with $…$ math
     return templates
 
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup
 
 from app.bank.figures import render_figure
-from app.bank.models import ProblemSpec
+from app.bank.models import ProblemSpec, SetSpec
 from app.bank.variants import make_variant
 from app.engine.parameters import render_text, tex
 from app.grading import rubric_items
 from app.kinds import PartSpec, Variant
-from app.practice import attempts_left
 from app.scoring import Key, PartScore
+from app.solution_policy import PartPolicy, Record, Standing, part_policy, set_policy, standing
 from app.storage.repository import PartSummary
 from app.web.markdown import to_html, to_inline_html
 
@@ -35,24 +36,32 @@ class PartView:
     prompt: Markup
     widget: dict[str, Any]
     summary: PartSummary | None
-    attempts_left: int | None
+    standing: Standing  # what the solution policy allows now (`app.solution_policy`)
     attempts_used: int = 0  # counted attempts over every variant
     hints: list[Markup] = field(default_factory=list)
     more_hints: bool = False
     solution: Markup | None = None
-    released: bool = False
     draft: Any = None
     counted: PartScore | None = None  # the score that counts for this part, over every variant (`app.scoring`)
+    policy_words: str | None = None  # the part's solution policy, when it is not its set's
 
     @property
     def forfeited(self) -> bool:
         return self.counted is not None and self.counted.forfeited
 
     @property
+    def released(self) -> bool:
+        """The solution (model answer, rubric) may be shown."""
+        return self.standing.solution_shown
+
+    @property
     def can_give_up(self) -> bool:
-        """The part offers its solution on request, and it is not shown yet."""
-        has_solution = bool(self.part.solution) or self.part.kind == "text"
-        return self.part.solution_on_request and has_solution and not self.released
+        """'Show solution' is offered (its points forfeited)."""
+        return self.standing.offers_solution
+
+    @property
+    def attempts_left(self) -> int | None:
+        return self.standing.attempts_left
 
     @property
     def shown_answer(self) -> Any:
@@ -79,6 +88,29 @@ class PartView:
         return bool(self.released and s and s.last_status == "saved" and s.last_graded_by != "instructor")
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A set's due date as the pages show it."""
+
+    when: datetime
+    passed: bool
+
+    @property
+    def text(self) -> str:
+        return due_text(self.when)
+
+
+def due_text(when: datetime) -> str:
+    """`Friday 6 March 2026, 23:59 (UTC-08:00)`: in the author's time zone, which is named by its offset."""
+    offset = f"{when:%z}"
+    zone = "UTC" if not when.utcoffset() else f"UTC{offset[:-2]}:{offset[-2:]}"
+    return f"{when:%A} {when.day} {when:%B %Y, %H:%M} ({zone})"
+
+
+def deadline(set_spec: SetSpec, now: datetime) -> Deadline | None:
+    return None if set_spec.due is None else Deadline(set_spec.due, set_policy(set_spec).past_due(now))
+
+
 @dataclass
 class ProblemView:
     problem: ProblemSpec
@@ -86,6 +118,8 @@ class ProblemView:
     statement: Markup
     figures: list[FigureView]
     parts: list[PartView]
+    deadline: Deadline | None = None
+    policy_words: str = ""  # the set's solution policy
 
     @property
     def score(self) -> float:
@@ -105,17 +139,8 @@ def inline(text: str, variant: Variant) -> Markup:
     return to_inline_html(render_text(text, dict(variant.params)))
 
 
-def released(part: PartSpec, summary: PartSummary | None, reveal_all: bool, forfeited: bool = False) -> bool:
-    """Whether the solution (model answer, rubric) may be shown: the part's rule, a give-up, or an instructor."""
-    if reveal_all or forfeited:
-        return True
-    if summary is None:
-        return False
-    if summary.solved or (part.kind == "text" and summary.attempts_used > 0):
-        return True
-    if part.solution_after is not None and summary.attempts_used >= part.solution_after:
-        return True
-    return part.max_attempts is not None and summary.attempts_used >= part.max_attempts
+# Where no set has a due date the time decides nothing (the instructor's preview): any instant will do.
+_ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def problem_view(
@@ -127,38 +152,53 @@ def problem_view(
     budgets: dict[str, PartSummary] | None = None,
     drafts: dict[str, Any] | None = None,
     scores: Mapping[Key, PartScore] | None = None,
+    *,
+    set_spec: SetSpec | None = None,
+    now: datetime | None = None,
 ) -> ProblemView:
-    """`summaries` are the learner's at this variant; `budgets` count attempts over every variant."""
+    """`summaries` are the learner's at this variant; `budgets` count attempts over every variant. `set_spec` gives
+    the due date and solution policy (by default none), `now` the time (needed with a due date)."""
     variant = make_variant(problem, seed)
     summaries, hints_revealed, budgets = summaries or {}, hints_revealed or {}, budgets or {}
     drafts = drafts or {}
+    set_spec = set_spec or SetSpec(id=problem.set, title=problem.set)
+    if now is None and set_spec.due is not None:
+        raise ValueError("a set with a due date needs the time to show its problems")
+    now = now or _ANY_TIME
+    set_words = set_policy(set_spec).words()
     parts = []
     for part in problem.parts:
         summary = summaries.get(part.id)
         shown = len(part.hints) if reveal_all else min(hints_revealed.get(part.id, 0), len(part.hints))
         counted = (scores or {}).get((problem.id, part.id))
-        budget = budgets.get(part.id)
-        used = budget.attempts_used if budget else 0  # over every variant
-        is_released = released(part, summary, reveal_all, counted is not None and counted.forfeited)
+        policy = part_policy(part, set_spec)
+        record = Record.of(budgets.get(part.id), summary, gave_up=counted is not None and counted.forfeited)
+        now_standing = standing(part, policy, record, now, instructor=reveal_all)
         parts.append(
             PartView(
                 part=part,
                 prompt=markdown(part.prompt, variant),
                 widget=_widget(part, variant),
                 summary=summary,
-                attempts_used=used,
-                attempts_left=attempts_left(part, budget),
+                standing=now_standing,
+                attempts_used=record.attempts,  # over every variant
                 hints=[inline(h, variant) for h in part.hints[:shown]],
                 more_hints=shown < len(part.hints),
-                solution=markdown(part.solution, variant) if is_released and part.solution else None,
-                released=is_released,
+                solution=markdown(part.solution, variant) if now_standing.solution_shown and part.solution else None,
                 draft=drafts.get(part.id),
                 counted=counted,
                 rubric=[inline(r, variant) for r in rubric_items(part)] if part.kind == "text" else [],
+                policy_words=_own_words(policy, set_words),
             )
         )
     figures = [_figure(f, seed) for f in problem.figures]
-    return ProblemView(problem, variant, markdown(problem.statement, variant), figures, parts)
+    statement = markdown(problem.statement, variant)
+    return ProblemView(problem, variant, statement, figures, parts, deadline(set_spec, now), set_words)
+
+
+def _own_words(policy: PartPolicy, set_words: str) -> str | None:
+    words = policy.words()
+    return None if words == set_words else words
 
 
 def _widget(part: PartSpec, variant: Variant) -> dict[str, Any]:

@@ -39,7 +39,9 @@ def test_every_part_reference_answer_is_correct_at_seed_0(client, bank) -> None:
 def test_a_transposed_gradient_gets_shape_feedback_then_the_fix_is_correct(client) -> None:  # type: ignore[no-untyped-def]
     wrong = check(client, "c147-w23-2", {"delta_W1": "x @ delta_b1.T"}).json()["parts"]["delta_W1"]
     assert wrong["status"] == "incorrect"
-    assert wrong["feedback"].startswith("Your answer is D_x × D_a1 but δ_W1 is D_a1 × D_x.")
+    assert wrong["feedback"].startswith(
+        "Your answer is $D_{x} \\times D_{a_{1}}$ but $\\delta_{W_{1}}$ is $D_{a_{1}} \\times D_{x}$."
+    )
     right = check(client, "c147-w23-2", {"delta_W1": "delta_b1 @ x.T"}).json()
     assert right["parts"]["delta_W1"] == {
         "status": "correct", "score": 1.0, "feedback": "Correct.", "reason": "correct",

@@ -82,11 +82,13 @@ def test_a_submission_is_checked_recorded_and_creates_the_learner(api: Api, head
     assert list(body["parts"]) == ["b1_shape", "delta_W1"]  # the problem's order
     assert body["parts"]["b1_shape"] == {
         "status": "correct", "score": 1.0, "feedback": "Correct.", "reason": "correct", "latex": None,
-        "position": None, "note": None, "attempts_left": None,
+        "position": None, "note": None, "attempts_left": None, "counted": True, "late": False,
     }  # fmt: skip
     w1 = body["parts"]["delta_W1"]
     assert (w1["status"], w1["reason"], w1["attempts_left"]) == ("incorrect", "shape", 1)
-    assert w1["feedback"].startswith("Your answer is D_x × D_a1 but δ_W1 is D_a1 × D_x.")
+    assert w1["feedback"].startswith(
+        "Your answer is $D_{x} \\times D_{a_{1}}$ but $\\delta_{W_{1}}$ is $D_{a_{1}} \\times D_{x}$."
+    )
     assert (body["score"], body["max_score"]) == (1.0, 4.0)
     assert attempts(api, learner) == [("b1_shape", "first:b1_shape", 0), ("delta_W1", "first:delta_W1", 0)]
     with api.session() as session:

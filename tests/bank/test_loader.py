@@ -65,7 +65,7 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         (
             declare('  A: {shape: [E, D]}\n  h: {expr: "x + A x"}\n'),
             7,
-            "h: Cannot add `x` (D × 1) and `A x` (E × 1): the shapes must be equal.",
+            "h: Cannot add `x` ($D \\times 1$) and `A x` ($E \\times 1$): the shapes must be equal.",
         ),
         (
             declare('  a: {expr: "2 b"}\n  b: {expr: "x + a"}\n'),
@@ -134,5 +134,5 @@ def test_a_set_file_gives_the_sets_title(tmp_path: Path) -> None:
 
 def test_a_broken_set_file_is_an_error_with_its_path(tmp_path: Path) -> None:
     path = write(tmp_path, "id: demo\ntitel: A demo set\n", "_set.yaml")
-    with pytest.raises(SpecError, match=f"{path}:1: titel: Extra inputs are not permitted; did you mean `title`"):
+    with pytest.raises(SpecError, match=f"{path}:2: titel: Extra inputs are not permitted; did you mean `title`"):
         load_bank(tmp_path)

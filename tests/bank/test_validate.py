@@ -39,7 +39,7 @@ def test_the_midterm_validates(problems_dir: Path, capsys: pytest.CaptureFixture
             'answer: "delta_b1 @ x.T"',
             'answer: "delta_b1 @ x.T + 1"',
             "c147-w23-2: part delta_W1 (2b.viii): the answer 'delta_b1 @ x.T + 1' disagrees with the engine's value "
-            "of `delta_W1`: graded incorrect: Your answer does not equal δ_W1. (seeds 0, 1)",
+            "of `delta_W1`: graded incorrect: Your answer does not equal $\\delta_{W_{1}}$. (seeds 0, 1)",
         ),
         (
             '  - answer: "delta_b2 z1.T"',

@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from app.bank.models import Figure, Parameter, ProblemSpec, SetSpec
+from app.bank.models import Figure, Parameter, ProblemSpec, SetSpec, SolutionPolicy
 from app.cli import main
 from app.engine.functions import FUNCTIONS
 from app.engine.variables import GradSpec, MomentSpec, RandomInput, RecurrenceSpec, StateSpec, VariableSpec
@@ -33,6 +33,7 @@ BACKPROP_FILE = Path("demo") / "sigmoid-layer.yaml"  # the tutorial "A backprop 
 MODELS: dict[str, type[BaseModel]] = {
     "ProblemSpec": ProblemSpec,
     "SetSpec": SetSpec,  # `_set.yaml`, beside the problems
+    "SolutionPolicy": SolutionPolicy,  # its `solutions:`
     "Parameter": Parameter,
     "Figure": Figure,
     "VariableSpec": VariableSpec,
@@ -108,6 +109,8 @@ def default_cell(info: Any) -> str:
         return f'`"{default}"`'
     if isinstance(default, list | dict) and not default:
         return "`[]`" if isinstance(default, list) else "`{}`"
+    if isinstance(default, BaseModel) and default == type(default)():
+        return "every default"
     return f"`{default}`"
 
 
@@ -236,8 +239,8 @@ def test_the_backprop_tutorial_quotes_what_the_validator_prints(
         (
             '  s: {expr: "v.T a"}',
             '  s: {expr: "v a"}',
-            "problems/demo/sigmoid-layer.yaml:26: s: Cannot matrix-multiply `v` (H × 1) by `a` (H × 1): "
-            "the inner dimensions 1 and H differ.",
+            "problems/demo/sigmoid-layer.yaml:26: s: Cannot matrix-multiply `v` ($H \\times 1$) by "
+            "`a` ($H \\times 1$): the inner dimensions $1$ and $H$ differ.",
         ),
         ('  s: {expr: "v.T a"}', '  s: {expr: "a"}', "delta_z: L must be a scalar (a loss) to take its gradient"),
     ],

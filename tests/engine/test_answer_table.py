@@ -495,27 +495,31 @@ def test_each_listed_mistake_gets_its_own_message(midterm: Midterm, part_id: str
 def test_final_shape_mismatch_names_both_shapes(midterm: Midterm) -> None:
     verdict = midterm.check("delta_W1", "delta_b1 a1.T")
     assert (verdict.status, verdict.reason) == ("incorrect", "shape")
-    assert verdict.feedback == "Your answer is D_a1 × D_a1 but δ_W1 is D_a1 × D_x."
+    assert verdict.feedback == (
+        "Your answer is $D_{a_{1}} \\times D_{a_{1}}$ but $\\delta_{W_{1}}$ is $D_{a_{1}} \\times D_{x}$."
+    )
 
 
 def test_reversed_shape_also_hints_at_the_factor_order(midterm: Midterm) -> None:
     verdict = midterm.check("delta_W1", "x delta_b1.T")
     assert (verdict.status, verdict.reason) == ("incorrect", "shape")
     assert verdict.feedback == (
-        "Your answer is D_x × D_a1 but δ_W1 is D_a1 × D_x. Check the order of the factors and the transposes."
+        "Your answer is $D_{x} \\times D_{a_{1}}$ but $\\delta_{W_{1}}$ is $D_{a_{1}} \\times D_{x}$. "
+        "Check the order of the factors and the transposes."
     )
 
 
 def test_scalar_shape_is_named_a_scalar(midterm: Midterm) -> None:
     verdict = midterm.check("velocity_covariance", "epsilon^2 sigma^2 (1 - alpha^(2 t)) / (1 - alpha^2)")
-    assert verdict.feedback == "Your answer is a scalar but E(v_t v_tᵀ) is D × D."
+    assert verdict.feedback == "Your answer is a scalar but $E(v_{t} v_{t}^{\\top})$ is $D \\times D$."
 
 
 def test_inner_dimension_mismatch_is_invalid_with_a_caret(midterm: Midterm) -> None:
     verdict = midterm.check("delta_W1", "delta_b1 @ x")
     assert (verdict.status, verdict.reason, verdict.position) == ("invalid", "shape", 0)
     assert verdict.feedback == (
-        "Cannot matrix-multiply `delta_b1` (D_a1 × 1) by `x` (D_x × 1): the inner dimensions 1 and D_x differ.\n"
+        "Cannot matrix-multiply `delta_b1` ($D_{a_{1}} \\times 1$) by `x` ($D_{x} \\times 1$): the inner dimensions "
+        "$1$ and $D_{x}$ differ.\n"
         "delta_b1 @ x\n"
         "^"
     )
@@ -556,21 +560,21 @@ def test_syntax_error_caret_under_a_dangling_operator(midterm: Midterm) -> None:
 def test_partial_names_the_failing_case(midterm: Midterm) -> None:
     only_positive = midterm.check("delta_yhat", "alpha y / yhat")
     only_negative = midterm.check("delta_yhat", "-beta (1-y)/(1-yhat)")
-    assert only_positive.feedback == "Your answer is right in some cases but not when y = 0."
-    assert only_negative.feedback == "Your answer is right in some cases but not when y = 1."
+    assert only_positive.feedback == "Your answer is right in some cases but not when $y = 0$."
+    assert only_negative.feedback == "Your answer is right in some cases but not when $y = 1$."
 
 
 def test_partial_without_a_separating_case_says_some_inputs(midterm: Midterm) -> None:
     verdict = midterm.check("theta_t", "theta0 - epsilon sum(g[k], k, 1, t)")
-    assert verdict.feedback == "Your answer agrees with θ_t for some inputs but not for all of them."
+    assert verdict.feedback == "Your answer agrees with $\\theta_{t}$ for some inputs but not for all of them."
 
 
 def test_generic_diagnoses_name_the_quantity(midterm: Midterm) -> None:
     assert midterm.check("delta_W2", "-delta_b2 a1.T").feedback == (
-        "Your answer has the opposite sign of δ_W2: check the signs."
+        "Your answer has the opposite sign of $\\delta_{W_{2}}$: check the signs."
     )
     assert midterm.check("delta_W2", "3 delta_b2 a1.T").feedback == (
-        "Your answer is off from δ_W2 by a constant factor: check the coefficients."
+        "Your answer is off from $\\delta_{W_{2}}$ by a constant factor: check the coefficients."
     )
     assert midterm.check("l2_update", "W2 - epsilon (dJ_dW2 - 2 W2)").feedback == (
         "Your answer does not equal the updated W2."

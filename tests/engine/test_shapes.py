@@ -119,27 +119,72 @@ def test_shapes(text: str, shape: Shape) -> None:
 
 
 ERRORS: list[tuple[str, str, int]] = [
-    ("B A", "Cannot matrix-multiply `B` (n × p) by `A` (m × n): the inner dimensions p and m differ.", 0),
-    ("u A", "Cannot matrix-multiply `u` (n × 1) by `A` (m × n): the inner dimensions 1 and m differ.", 0),
-    ("u @ u", "Cannot matrix-multiply `u` (n × 1) by `u` (n × 1): the inner dimensions 1 and n differ.", 0),
-    ("c + u A", "Cannot matrix-multiply `u` (n × 1) by `A` (m × n): the inner dimensions 1 and m differ.", 4),
-    ("A + B", "Cannot add `A` (m × n) and `B` (n × p): the shapes must be equal.", 0),
-    ("A - B", "Cannot subtract `A` (m × n) and `B` (n × p): the shapes must be equal.", 0),
-    ("A u + u", "Cannot add `A u` (m × 1) and `u` (n × 1): the shapes must be equal.", 0),
-    ("A + A.T", "Cannot add `A` (m × n) and `A.T` (n × m): the shapes must be equal.", 0),
-    ("A * B", "Cannot combine `A` (m × n) and `B` (n × p) elementwise with `*`: dimensions m and n differ.", 0),
-    ("A ⊙ A.T", "Cannot combine `A` (m × n) and `A.T` (n × m) elementwise with `⊙`: dimensions m and n differ.", 0),
-    ("A / u", "Cannot combine `A` (m × n) and `u` (n × 1) elementwise with `/`: dimensions m and n differ.", 0),
-    ("A > B", "Cannot combine `A` (m × n) and `B` (n × p) elementwise with `>`: dimensions m and n differ.", 0),
-    ("max(A, B)", "Cannot combine `A` (m × n) and `B` (n × p) elementwise with `max`: dimensions m and n differ.", 0),
-    ("2^A", "The exponent `A` (m × n) must be a scalar.", 2),
-    ("c^u", "The exponent `u` (n × 1) must be a scalar.", 2),
-    ("trace(A)", "`trace` needs a square matrix, but `A` (m × n) is not.", 0),
-    ("diag(A)", "`diag` needs a square matrix, but `A` (m × n) is not.", 0),
-    ("g[u]", "`u` (n × 1) is used as an index, which must be a scalar.", 2),
-    ("sum(A, j, u, 3)", "`u` (n × 1) is used as a sum's lower bound, which must be a scalar.", 10),
-    ("sum(A, j, 1, u)", "`u` (n × 1) is used as a sum's upper bound, which must be a scalar.", 13),
-    ("sum(g[j], j, 1, k) + v", "Cannot add `sum(g[j], j, 1, k)` (n × 1) and `v` (m × 1): the shapes must be equal.", 0),
+    (
+        "B A",
+        "Cannot matrix-multiply `B` ($n \\times p$) by `A` ($m \\times n$): the inner dimensions $p$ and $m$ differ.",
+        0,
+    ),
+    (
+        "u A",
+        "Cannot matrix-multiply `u` ($n \\times 1$) by `A` ($m \\times n$): the inner dimensions $1$ and $m$ differ.",
+        0,
+    ),
+    (
+        "u @ u",
+        "Cannot matrix-multiply `u` ($n \\times 1$) by `u` ($n \\times 1$): the inner dimensions $1$ and $n$ differ.",
+        0,
+    ),
+    (
+        "c + u A",
+        "Cannot matrix-multiply `u` ($n \\times 1$) by `A` ($m \\times n$): the inner dimensions $1$ and $m$ differ.",
+        4,
+    ),
+    ("A + B", "Cannot add `A` ($m \\times n$) and `B` ($n \\times p$): the shapes must be equal.", 0),
+    ("A - B", "Cannot subtract `A` ($m \\times n$) and `B` ($n \\times p$): the shapes must be equal.", 0),
+    ("A u + u", "Cannot add `A u` ($m \\times 1$) and `u` ($n \\times 1$): the shapes must be equal.", 0),
+    ("A + A.T", "Cannot add `A` ($m \\times n$) and `A.T` ($n \\times m$): the shapes must be equal.", 0),
+    (
+        "A * B",
+        "Cannot combine `A` ($m \\times n$) and `B` ($n \\times p$) elementwise with `*`: "
+        "dimensions $m$ and $n$ differ.",
+        0,
+    ),
+    (
+        "A ⊙ A.T",
+        "Cannot combine `A` ($m \\times n$) and `A.T` ($n \\times m$) elementwise with `⊙`: "
+        "dimensions $m$ and $n$ differ.",
+        0,
+    ),
+    (
+        "A / u",
+        "Cannot combine `A` ($m \\times n$) and `u` ($n \\times 1$) elementwise with `/`: "
+        "dimensions $m$ and $n$ differ.",
+        0,
+    ),
+    (
+        "A > B",
+        "Cannot combine `A` ($m \\times n$) and `B` ($n \\times p$) elementwise with `>`: "
+        "dimensions $m$ and $n$ differ.",
+        0,
+    ),
+    (
+        "max(A, B)",
+        "Cannot combine `A` ($m \\times n$) and `B` ($n \\times p$) elementwise with `max`: "
+        "dimensions $m$ and $n$ differ.",
+        0,
+    ),
+    ("2^A", "The exponent `A` ($m \\times n$) must be a scalar.", 2),
+    ("c^u", "The exponent `u` ($n \\times 1$) must be a scalar.", 2),
+    ("trace(A)", "`trace` needs a square matrix, but `A` ($m \\times n$) is not.", 0),
+    ("diag(A)", "`diag` needs a square matrix, but `A` ($m \\times n$) is not.", 0),
+    ("g[u]", "`u` ($n \\times 1$) is used as an index, which must be a scalar.", 2),
+    ("sum(A, j, u, 3)", "`u` ($n \\times 1$) is used as a sum's lower bound, which must be a scalar.", 10),
+    ("sum(A, j, 1, u)", "`u` ($n \\times 1$) is used as a sum's upper bound, which must be a scalar.", 13),
+    (
+        "sum(g[j], j, 1, k) + v",
+        "Cannot add `sum(g[j], j, 1, k)` ($n \\times 1$) and `v` ($m \\times 1$): the shapes must be equal.",
+        0,
+    ),
 ]
 
 
@@ -154,13 +199,15 @@ def test_long_operands_are_called_this_part() -> None:
     text = "(A + A + A + A + A + A + A + A + A + A + A) + B"
     with pytest.raises(ShapeError) as caught:
         shape_of(text)
-    assert caught.value.message == "Cannot add this part (m × n) and `B` (n × p): the shapes must be equal."
+    assert caught.value.message == (
+        "Cannot add this part ($m \\times n$) and `B` ($n \\times p$): the shapes must be equal."
+    )
 
 
 def test_the_innermost_mismatch_is_reported_first() -> None:
     with pytest.raises(ShapeError) as caught:
         shape_of("(u A) + B")
-    assert caught.value.message.startswith("Cannot matrix-multiply `u` (n × 1) by `A` (m × n)")
+    assert caught.value.message.startswith("Cannot matrix-multiply `u` ($n \\times 1$) by `A` ($m \\times n$)")
     assert caught.value.position == 0  # a bracketed operand's span starts at its opening bracket
 
 

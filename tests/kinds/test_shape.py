@@ -10,7 +10,7 @@ from app.kinds.shape import ShapePart
 USAGE = "Enter a shape as rows × columns, e.g. `3 × 2`, or `scalar`."
 UNKNOWN = "This problem's dimensions: D_a1, D_x (whole numbers such as 1 work too)."
 TOO_SMALL = "A dimension is a whole number from 1 up, or one of the problem's dimension names."
-NOT_B1 = "That is not the shape of b1."
+NOT_B1 = "That is not the shape of $b_{1}$."
 
 
 @pytest.fixture

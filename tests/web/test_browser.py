@@ -8,17 +8,36 @@ import re
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route, expect
 
-SHAPE_FEEDBACK = "Your answer is D_x × D_a1 but δ_W1 is D_a1 × D_x."
+MIDTERM = "UCLA ECE C147/C247 midterm, Winter 2023"
+# "Your answer is D_x × D_a1 but δ_W1 is D_a1 × D_x.", its shapes and the name typeset as math (TeX as written).
+SHAPE_FEEDBACK_MATH = ["D_{x} \\times D_{a_{1}}", "\\delta_{W_{1}}", "D_{a_{1}} \\times D_{x}"]
 
 
 def open_problem(page: Page, title: str) -> None:
     page.goto("/")
-    page.get_by_role("link", name="c147-w23-midterm").click()
+    page.get_by_role("link", name=MIDTERM).click()
     page.get_by_role("link", name=re.compile(title)).click()
 
 
 def check(page: Page, part_id: str) -> None:
     page.locator(f"#part-{part_id}").get_by_role("button", name=re.compile("^Check")).click()
+
+
+def expect_shape_feedback(page: Page, javascript: bool = True) -> None:
+    """The words of the shape feedback, with its math typeset: by KaTeX (which keeps the TeX in `data-tex`), or
+    as the server's MathML (its TeX in the annotation) without JavaScript."""
+    message = page.locator("#part-delta_W1 .message")
+    expect(message).to_contain_text("Your answer is")
+    expect(message).to_contain_text("Check the order of the factors and the transposes.")
+    expect(message).not_to_contain_text("$", use_inner_text=True)  # no raw TeX shown
+    math = message.locator(".math")
+    expect(math).to_have_count(3)
+    if javascript:
+        expect(message.locator(".math .katex")).to_have_count(3)
+        assert [m.get_attribute("data-tex") for m in math.all()] == SHAPE_FEEDBACK_MATH
+    else:
+        expect(message.locator(".math math")).to_have_count(3)
+        assert [a.text_content() for a in message.locator("annotation").all()] == SHAPE_FEEDBACK_MATH
 
 
 def test_a_student_fixes_a_transposed_gradient_and_keeps_the_progress(page: Page, screenshots) -> None:  # type: ignore[no-untyped-def]
@@ -29,8 +48,8 @@ def test_a_student_fixes_a_transposed_gradient_and_keeps_the_progress(page: Page
 
     page.locator("#answer-delta_W1").fill("x @ delta_b1.T")
     check(page, "delta_W1")
-    expect(page.locator("#part-delta_W1 .message")).to_contain_text(SHAPE_FEEDBACK)
     expect(page.locator("#part-delta_W1 .verdict")).to_contain_text("Incorrect")
+    expect_shape_feedback(page)
     expect(page.locator("#part-delta_W1 .interpreted .katex")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True  # the part was updated in place
     page.locator("#part-delta_W1").screenshot(path=screenshots / "2b-viii-shape-feedback.png")
@@ -85,7 +104,9 @@ def test_typing_during_a_check_is_kept_and_previewed(page: Page) -> None:
     held[0].continue_()
     expect(page.locator("#part-delta_W1 .verdict")).to_contain_text("Incorrect")  # the verdict of what was sent
     expect(page.locator("#answer-delta_W1")).to_have_value("delta_b1 @ x.T")  # and what was typed meanwhile
-    expect(page.locator("#preview-delta_W1")).to_contain_text("D_a1 × D_x")  # previewed afresh
+    expect(page.locator("#preview-delta_W1 .math[data-tex]").nth(1)).to_have_attribute(
+        "data-tex", "D_{a_{1}} \\times D_{x}"
+    )  # previewed afresh, its shape typeset
     expect(page.locator("#part-delta_W1 .interpreted")).to_have_count(1)
 
 
@@ -111,12 +132,14 @@ def test_the_live_preview_points_at_a_syntax_error(page: Page) -> None:
     open_problem(page, "Binary classification")
     field = page.locator("#answer-delta_W1")
     field.press_sequentially("delta_b1 @ (x")
-    error = page.locator("#preview-delta_W1 pre.error")
-    expect(error).to_contain_text("The bracket `(` opened here is never closed.")
-    expect(error).to_contain_text("delta_b1 @ (x\n           ^")
+    error = page.locator("#preview-delta_W1 .message.error")
+    expect(error).to_contain_text("The bracket ( opened here is never closed.")
+    expect(error.locator("code")).to_have_text("(")
+    expect(error.locator("pre.pointer")).to_have_text("delta_b1 @ (x\n           ^")
     field.press_sequentially(").T")
-    expect(page.locator("#preview-delta_W1 .interpreted .katex")).to_be_visible()
-    expect(page.locator("#preview-delta_W1")).to_contain_text("D_a1 × D_x")
+    expect(page.locator("#preview-delta_W1 .interpreted .katex")).to_have_count(2)  # the answer, and its shape
+    shape = page.locator("#preview-delta_W1 .interpreted .math").nth(1)
+    expect(shape).to_have_attribute("data-tex", "D_{a_{1}} \\times D_{x}")
 
 
 def test_the_whole_flow_works_without_javascript(page_without_js: Page, screenshots) -> None:  # type: ignore[no-untyped-def]
@@ -126,7 +149,7 @@ def test_the_whole_flow_works_without_javascript(page_without_js: Page, screensh
     expect(page.locator(".statement")).not_to_contain_text("\\mathbf", use_inner_text=True)
     page.locator("#answer-delta_W1").fill("x @ delta_b1.T")
     check(page, "delta_W1")
-    expect(page.locator("#part-delta_W1 .message")).to_contain_text(SHAPE_FEEDBACK)
+    expect_shape_feedback(page, javascript=False)
     expect(page.locator("#part-delta_W1 .interpreted math")).to_be_visible()  # "Interpreted as" in MathML too
     expect(page.locator("#part-delta_W1 .interpreted")).not_to_contain_text("\\top", use_inner_text=True)
     page.locator("#answer-delta_W1").fill("delta_b1 @ x.T")

@@ -188,6 +188,7 @@ def test_each_sign_in_gets_its_own_session(student: TestClient) -> None:
 
 def test_pages_show_a_sets_title_not_its_id(tmp_path, student: TestClient) -> None:  # type: ignore[no-untyped-def]
     bank = student.app.state.bank_store.get()  # type: ignore[attr-defined]
+    shipped = bank.set_specs["c147-w23-midterm"]
     bank.set_specs["c147-w23-midterm"] = SetSpec(
         id="c147-w23-midterm", title="Midterm, winter 2023", description="*Go*"
     )
@@ -197,7 +198,7 @@ def test_pages_show_a_sets_title_not_its_id(tmp_path, student: TestClient) -> No
         assert "<h1>Midterm, winter 2023</h1>" in page and "<em>Go</em>" in page
         assert "Midterm, winter 2023</a>" in student.get("/problems/c147-w23-1").text
     finally:
-        del bank.set_specs["c147-w23-midterm"]
+        bank.set_specs["c147-w23-midterm"] = shipped
 
 
 def test_the_instructor_sees_problem_files_a_reload_refused(student: TestClient) -> None:

@@ -23,11 +23,14 @@ def module_name(path: Path) -> str:
 
 
 def imported_names(path: Path, name: str, modules: Collection[str]) -> set[str]:
-    """Every module the file imports, anywhere in it, with relative imports resolved. `from package import
-    module` imports that module (its package's `__init__` runs first, as for any submodule: not an edge)."""
+    """Every module the file imports, anywhere in it but under `if TYPE_CHECKING:`, relative imports resolved.
+    `from package import module` imports that module (its package's `__init__` runs first, as for any submodule:
+    not an edge)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    tree = ast.parse(path.read_text(), str(path))
+    skipped = type_only(tree)
+    for node in (n for n in ast.walk(tree) if id(n) not in skipped):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -38,6 +41,17 @@ def imported_names(path: Path, name: str, modules: Collection[str]) -> set[str]:
             for alias in node.names:
                 found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base)
     return found
+
+
+def type_only(tree: ast.Module) -> set[int]:
+    """The import statements under `if TYPE_CHECKING:`, which never run: names for annotations, not a cycle."""
+    return {
+        id(statement)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and ast.unparse(block.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+        for statement in ast.walk(block)
+        if isinstance(statement, ast.Import | ast.ImportFrom)
+    }
 
 
 def within(name: str, prefixes: tuple[str, ...]) -> bool:

@@ -48,6 +48,13 @@ def as_value(x: Any, batched: bool = False) -> Value:
     return float(x)
 
 
+def fit(value: Value, shape: tuple[int, ...]) -> Value:
+    """A value in the one representation the engine uses for its shape (a zero state broadcast, 1×1 a float)."""
+    if shape and not isinstance(value, np.ndarray):
+        value = np.full(shape, float(value))
+    return as_value(value)
+
+
 def evaluate(node: Node, env: Mapping[str, Any]) -> Value:
     """Evaluate a tree whose names are in `env` (floats, arrays, or families indexable by int)."""
     with np.errstate(all="ignore"):

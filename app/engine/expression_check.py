@@ -21,7 +21,7 @@ import numpy as np
 from app.engine.compare import Tolerance, diagnose
 from app.engine.errors import AuthorError, StudentError
 from app.engine.evaluate import Value, check_constant_exponents, evaluate_trials
-from app.engine.graph import VariableGraph
+from app.engine.graph import VariableGraph, names_read
 from app.engine.latex import to_latex
 from app.engine.mathtext import math_span, name_latex, shape_math, shape_tex
 from app.engine.memo import BoundedCache
@@ -30,7 +30,7 @@ from app.engine.parse import parse
 from app.engine.readings import reading_note
 from app.engine.scope import Scope, Shape, Symbol, describe_shape
 from app.engine.shapes import infer_shape
-from app.engine.syntax import Index, Name, Node
+from app.engine.syntax import Node
 from app.engine.variables import Trial, VariableSpec, concrete_shape, sample_trials, stable_seed
 from app.engine.verdict import Verdict
 
@@ -231,7 +231,7 @@ def _needed(task: ExpressionTask, scope: Scope) -> list[str] | None:
             node = read(text, scope)[0]
         except StudentError:
             return None
-        needed |= {n.name if isinstance(n, Name) else n.family for n in node.walk() if isinstance(n, Name | Index)}
+        needed |= names_read(node)
     return sorted(needed & set(task.variables))
 
 

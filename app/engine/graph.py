@@ -266,7 +266,7 @@ def _compile(name: str, spec: VariableSpec, graph: VariableGraph) -> _Derived:
     where = ("variables", name)
     if spec.expr is not None:
         node = graph.read(spec.expr, (*where, "expr"))
-        return _Derived(name, spec, "expr", _names(node), {"expr": node})
+        return _Derived(name, spec, "expr", names_read(node), {"expr": node})
     if spec.grad is not None:
         return _Derived(name, spec, "grad", {spec.grad.of, spec.grad.wrt})
     if spec.recurrence is not None:
@@ -281,7 +281,7 @@ def _compile(name: str, spec: VariableSpec, graph: VariableGraph) -> _Derived:
         if random.covariance is not None:
             cov = graph.read(random.covariance, (*where, kind, "random", source, "covariance"), bound)
             d.nodes[f"cov:{source}"] = cov
-        d.deps |= _names(d.nodes[f"mean:{source}"]) | (_names(d.nodes.get(f"cov:{source}")) - set(bound))
+        d.deps |= names_read(d.nodes[f"mean:{source}"]) | (names_read(d.nodes.get(f"cov:{source}")) - set(bound))
     return d
 
 
@@ -296,7 +296,7 @@ def _compile_recurrence(name: str, spec: VariableSpec, graph: VariableGraph) -> 
         d.nodes[f"init:{state}"] = graph.read(rule.init, (*where, "state", state, "init"))
         d.nodes[f"update:{state}"] = graph.read(rule.update, (*where, "state", state, "update"), bound)
     d.nodes["result"] = graph.read(rec.result, (*where, "result"), bound)
-    d.deps = set().union(*(_names(node) for node in d.nodes.values())) - set(bound)
+    d.deps = set().union(*(names_read(node) for node in d.nodes.values())) - set(bound)
     return d
 
 
@@ -323,7 +323,8 @@ def _beside(value: Value, point: float, rng: np.random.Generator) -> Value:
     return as_value(array.reshape(np.shape(value) or (1, 1)))
 
 
-def _names(node: Node | None) -> set[str]:
+def names_read(node: Node | None) -> set[str]:
+    """The variable names a tree reads (names and indexed families)."""
     if node is None:
         return set()
     return {n.name for n in node.walk() if isinstance(n, Name)} | {

@@ -34,7 +34,30 @@ class Tolerance:
         return bool(np.linalg.norm(a - b) <= self.atol * max(1.0, size) + self.rtol * size)
 
     def all_close(self, got: Sequence[Value], want: Sequence[Value]) -> bool:
-        return all(self.close(g, w) for g, w in zip(got, want, strict=True))
+        """`close` on every trial, computed for all trials at once: their values laid end to end, the norms
+        summed per trial (a dozen small NumPy calls instead of a dozen per trial)."""
+        if len(got) != len(want):
+            raise ValueError(f"{len(got)} values to compare with {len(want)}")
+        if all(type(g) is float for g in got) and all(type(w) is float for w in want):
+            return all(self.close(g, w) for g, w in zip(got, want, strict=True))  # a dozen floats: faster in Python
+        if any(getattr(g, "shape", ()) != getattr(w, "shape", ()) for g, w in zip(got, want, strict=True)):
+            return False
+        if any(getattr(w, "size", 1) == 0 for w in want):  # an empty matrix has no segment to sum over
+            return all(self.close(g, w) for g, w in zip(got, want, strict=True))
+        a, starts = _end_to_end(got)
+        b, _ = _end_to_end(want)  # the same shapes, so the same starts
+        error = np.sqrt(np.add.reduceat((a - b) ** 2, starts))
+        size = np.sqrt(np.add.reduceat(b * b, starts))
+        bound = self.atol * np.maximum(1.0, size) + self.rtol * size
+        with np.errstate(invalid="ignore"):  # a NaN or infinite answer is simply not close
+            return bool(np.all((error <= bound) & np.isfinite(bound)))
+
+
+def _end_to_end(values: Sequence[Value]) -> tuple[np.ndarray, np.ndarray]:
+    """The values' entries in one vector, and where each value starts."""
+    parts = [np.ravel(np.asarray(v, dtype=float)) for v in values]
+    starts = np.cumsum([0] + [part.size for part in parts[:-1]])
+    return np.concatenate(parts), starts
 
 
 @dataclass(frozen=True)

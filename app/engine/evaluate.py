@@ -22,6 +22,7 @@ MAX_STEPS = 200_000
 MAX_SUM_TERMS = 1000
 MAX_INDEX = 1000
 MAX_EXPONENT = 1000.0
+MAX_PAIRS = 50_000  # (trial, term) pairs of a sum over stacked trials computed at once; longer sums go term by term
 
 
 COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -92,7 +93,7 @@ def _over_trials(node: Node, envs: Sequence[Mapping[str, Any]], columns: dict[st
     for name in {n.name for n in node.walk() if isinstance(n, Name) and n.name in envs[0]} - columns.keys():
         columns[name] = np.array([env[name] for env in envs], dtype=float)
     with np.errstate(all="ignore"):
-        result = _Evaluator(columns, batched=True).value(node)
+        result = _Evaluator(columns, batched=True, length=len(envs)).value(node)
     return np.broadcast_to(np.asarray(result, dtype=float), (len(envs),))
 
 
@@ -193,9 +194,13 @@ class _Evaluator:
         batched: bool = False,
         scalar_sums: dict[int, tuple[int, bool]] | None = None,
         known: dict[int, Any] | None = None,
+        length: int = 0,
     ) -> None:
-        self.env = dict(env)
+        self.env = env  # copied before the first binding of a sum's index (`bind`): most answers have no sum
+        self.owned = False
         self.steps = 0
+        self.weight = 1  # how many evaluations one visit stands for: a sum's terms computed all at once count each
+        self.length = length  # in a batched scalar evaluation (trials stacked), how many entries a stacked value has
         self.batched = batched
         self.scalar_sums = {} if scalar_sums is None else scalar_sums
         self.known = known or {}  # values of sub-trees computed beforehand (by node id)
@@ -203,7 +208,7 @@ class _Evaluator:
     def value(self, node: Node) -> Value:
         if self.known and id(node) in self.known:
             return float(self.known[id(node)])
-        self.steps += 1
+        self.steps += self.weight
         if self.steps > MAX_STEPS:
             raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", node.start)
         return as_value(self.compute(node), self.batched)
@@ -296,37 +301,66 @@ class _Evaluator:
         saved = self.env.get(node.index)
         total: Value = 0.0
         for k in range(lo, hi + 1) if hi >= lo else [lo]:  # an empty sum is a zero of its body's shape
-            self.env[node.index] = float(k)
+            self.bind(node.index, float(k))
             term = self.value(node.body)
             total = total + term if hi >= lo else 0.0 * term
-        if saved is None:
-            self.env.pop(node.index, None)
-        else:
-            self.env[node.index] = saved
+        self._restore(node.index, saved)
         return total
 
     def sum_over_trials(self, node: Sum) -> Any:
-        """A scalar sum on stacked trials, whose bounds may differ by trial: every k from the lowest bound to the
-        highest, each trial keeping the terms within its own bounds."""
-        low = self.bounds(node.lo, "A sum's lower bound")
-        high = self.bounds(node.hi, "A sum's upper bound")
-        low, high = np.broadcast_arrays(low, high)
+        """A scalar sum on stacked trials, whose bounds may differ by trial: every (trial, k) pair stacked into one
+        vector, the body computed once on all of them, then each trial's terms added up (in the loop's order)."""
+        low, high = self.bounds(node.lo, "A sum's lower bound"), self.bounds(node.hi, "A sum's upper bound")
+        n = self.length or max(low.size, high.size)
+        low, high = np.broadcast_to(low, (n,)), np.broadcast_to(high, (n,))
+        counts = np.maximum(high - low + 1, 0).astype(np.intp)
         if np.max(high - low) + 1 > MAX_SUM_TERMS:
             raise EvaluationError(f"A sum may have at most {MAX_SUM_TERMS} terms.", node.start)
+        pairs = int(counts.sum())
+        if pairs > MAX_PAIRS:
+            return self.sum_term_by_term(node, low, high)
+        owner = np.repeat(np.arange(n), counts)
+        ks = np.arange(pairs) + np.repeat(low - (np.cumsum(counts) - counts), counts)
+        span = int(np.max(high)) - int(np.min(low)) + 1  # the loop's turns, each a visit of the body, in the budget
+        terms = self.on_pairs(node, n, owner, ks, max(span, 1))
+        return np.bincount(owner, weights=np.broadcast_to(terms, (pairs,)), minlength=n)
+
+    def on_pairs(self, node: Sum, n: int, owner: np.ndarray, ks: np.ndarray, span: int) -> Any:
+        """A sum's body on stacked (trial, k) pairs: each stacked value the body reads repeated for its trial's
+        terms, the index bound to `ks`."""
+        env = {**self.env}
+        for name in {n.name for n in node.body.walk() if type(n) is Name}:
+            value = env.get(name)
+            if isinstance(value, np.ndarray) and value.shape == (n,):
+                env[name] = value[owner]
+        env[node.index] = ks
+        saved = self.env, self.length, self.weight, self.owned
+        self.env, self.length, self.weight, self.owned = env, len(ks), self.weight * span, True
+        try:
+            return self.value(node.body)
+        finally:
+            self.env, self.length, self.weight, self.owned = saved
+
+    def sum_term_by_term(self, node: Sum, low: np.ndarray, high: np.ndarray) -> Any:
+        """`sum_over_trials` for sums too long to stack: every k from the lowest bound to the highest, each trial
+        keeping the terms within its own bounds."""
         saved, total = self.env.get(node.index), np.zeros(low.shape)
         for k in range(int(np.min(low)), int(np.max(high)) + 1):
-            self.env[node.index] = float(k)
+            self.bind(node.index, float(k))
             total = total + np.where((low <= k) & (k <= high), self.value(node.body), 0.0)
-        if saved is None:
-            self.env.pop(node.index, None)
-        else:
-            self.env[node.index] = saved
+        self._restore(node.index, saved)
         return total
 
     def bounds(self, node: Node, what: str) -> np.ndarray:
         """A sum's bound on stacked trials: whole numbers within the limit, one per trial (or one for all)."""
         values = np.asarray(self.value(node), dtype=float).reshape(-1)
-        return np.array([self.whole(float(v), node, what, 10 * MAX_SUM_TERMS) for v in values], dtype=float)
+        whole = np.round(values)
+        if not (np.isfinite(values).all() and (np.abs(values - whole) <= 1e-9).all()):
+            for v in values.tolist():
+                self.whole(v, node, what, 10 * MAX_SUM_TERMS)  # raises, naming the first offending value
+        if (np.abs(whole) > 10 * MAX_SUM_TERMS).any():
+            raise EvaluationError(f"{what} may be at most {10 * MAX_SUM_TERMS}.", node.start)
+        return whole
 
     def stacked_sum(self, node: Sum, lo: int, hi: int) -> Value:
         """Every term of a sum at once: the index as a vector (scalar terms) or a stack (terms with matrices or
@@ -335,7 +369,7 @@ class _Evaluator:
         size, scalar = self.scalar_sums[id(node)]
         if isinstance(node.body, Sum) and not scalar:
             return self.pairs_sum(node, node.body, lo, hi, size)
-        self.steps += (hi - lo) * size
+        self.steps += (hi - lo) * size * self.weight
         if self.steps > MAX_STEPS:
             raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", node.start)
         ks = np.arange(lo, hi + 1, dtype=float)
@@ -352,7 +386,7 @@ class _Evaluator:
         ks: list[float] = []
         saved = self.env.get(outer.index)
         for j in range(lo, hi + 1):
-            self.env[outer.index] = float(j)
+            self.bind(outer.index, float(j))
             first = self.integer(inner.lo, "A sum's lower bound", 10 * MAX_SUM_TERMS)
             last = self.integer(inner.hi, "A sum's upper bound", 10 * MAX_SUM_TERMS)
             if last - first + 1 > MAX_SUM_TERMS:
@@ -376,7 +410,8 @@ class _Evaluator:
     def stacked_terms(self, body: Node, stacks: dict[str, np.ndarray]) -> Any:
         """`body` with the given indices bound to stacks (one term per entry)."""
         saved, batched = {name: self.env.get(name) for name in stacks}, self.batched
-        self.env.update(stacks)
+        for name, stack in stacks.items():
+            self.bind(name, stack)
         self.batched = True
         try:
             return self.value(body)
@@ -385,11 +420,17 @@ class _Evaluator:
             for name, value in saved.items():
                 self._restore(name, value)
 
+    def bind(self, name: str, value: Any) -> None:
+        """Bind a sum's index, in a copy of the caller's environment (made at the first binding)."""
+        if not self.owned:
+            self.env, self.owned = dict(self.env), True
+        cast(dict[str, Any], self.env)[name] = value
+
     def _restore(self, name: str, value: Any) -> None:
-        if value is None:
-            self.env.pop(name, None)
-        else:
-            self.env[name] = value
+        if value is not None:
+            self.bind(name, value)
+        elif self.owned:
+            cast(dict[str, Any], self.env).pop(name, None)
 
 
 _ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "⊙": np.multiply}

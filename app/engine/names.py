@@ -22,17 +22,28 @@ _FAMILY_MEMBER = re.compile(r"^([A-Za-z]+?)_?(\d+|[a-z])$")
 
 def resolve(node: Node, scope: Scope, bound: frozenset[str] = frozenset()) -> Node:
     """Return the tree with every name canonical; raise UnknownName for a name the question does not know."""
-    if not bound and _canonical_already(node, scope):
-        return node  # the common case, in one walk: every name is the question's own, none indexed or bound
+    if _canonical_already(node, scope, bound):
+        return node  # the common case: every name is the question's own or a sum's index, none indexed
     return _resolve(node, scope, bound)
 
 
-def _canonical_already(node: Node, scope: Scope) -> bool:
+def _canonical_already(node: Node, scope: Scope, bound: frozenset[str] = frozenset()) -> bool:
+    """Whether every name is the question's own (not a family) or a sum's index where it is bound, none indexed."""
+    kinds = node.kinds()
+    if Index in kinds:
+        return False
+    if Sum in kinds:
+        if type(node) is Sum:
+            inner = bound | {node.index}
+            return all(_canonical_already(n, scope, b) for n, b in ((node.lo, bound), (node.hi, bound),
+                                                                   (node.body, inner)))  # fmt: skip
+        return all(_canonical_already(child, scope, bound) for child in node.children())
+    symbols = scope.symbols
     for sub in node.walk():
-        if isinstance(sub, Index | Sum):
-            return False
-        if isinstance(sub, Name) and (sub.name not in scope or scope[sub.name].role == "family"):
-            return False
+        if type(sub) is Name and sub.name not in bound:
+            symbol = symbols.get(sub.name)
+            if symbol is None or symbol.role == "family":
+                return False
     return True
 
 

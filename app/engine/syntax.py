@@ -15,19 +15,8 @@ class Node:
     end: int = field(default=0, kw_only=True, compare=False)
 
     def children(self) -> tuple[Node, ...]:
-        """The direct sub-trees, computed once per node (trees are immutable)."""
-        kids: tuple[Node, ...] | None = self.__dict__.get("_children")
-        if kids is None:
-            found: list[Node] = []
-            for name in child_fields(type(self)):
-                value = getattr(self, name)
-                if isinstance(value, Node):
-                    found.append(value)
-                elif isinstance(value, tuple):
-                    found.extend(v for v in value if isinstance(v, Node))
-            kids = tuple(found)
-            object.__setattr__(self, "_children", kids)
-        return kids
+        """The direct sub-trees, in field order (each kind of node says its own: asked on every visit of a pass)."""
+        return ()
 
     def kinds(self) -> frozenset[type]:
         """The node types in this sub-tree, computed once per node: lets a pass skip trees with nothing for it."""
@@ -84,10 +73,16 @@ class Index(Node):
     family: str
     index: Node
 
+    def children(self) -> tuple[Node, ...]:
+        return (self.index,)
+
 
 @dataclass(frozen=True)
 class Neg(Node):
     operand: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
 
 
 @dataclass(frozen=True)
@@ -98,6 +93,9 @@ class Binary(Node):
     left: Node
     right: Node
 
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
 
 @dataclass(frozen=True)
 class Compare(Node):
@@ -107,16 +105,25 @@ class Compare(Node):
     left: Node
     right: Node
 
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
 
 @dataclass(frozen=True)
 class Transpose(Node):
     operand: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
 
 
 @dataclass(frozen=True)
 class Call(Node):
     func: str
     args: tuple[Node, ...]
+
+    def children(self) -> tuple[Node, ...]:
+        return self.args
 
 
 @dataclass(frozen=True)
@@ -127,3 +134,6 @@ class Sum(Node):
     index: str
     lo: Node
     hi: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.body, self.lo, self.hi)

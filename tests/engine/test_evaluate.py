@@ -231,6 +231,35 @@ def test_batched_trials_agree_with_one_by_one(text: str) -> None:
     np.testing.assert_allclose(batched, [evaluate(node, env) for env in envs])
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sum(alpha^k, k, 1, 3 y + 2)",  # bounds that differ by trial
+        "sum(beta^k, k, 3 y, 2)",  # empty in some trials
+        "sum(sum(beta^(j - i), i, 1, j), j, 0, 3 y + 1)",  # an inner sum whose bounds depend on the outer index
+        "sum(sum(alpha^(i - j) / 2^i, i, 1, 100), j, 1, 100)",  # too many pairs to stack: term by term
+        "sum(k alpha, k, 1, 2) + k",  # outside the sum, k is not its index: an unknown name here
+    ],
+)
+def test_sums_on_stacked_trials_agree_with_one_by_one(text: str) -> None:
+    rng = np.random.default_rng(11)
+    envs = [
+        {"alpha": float(rng.uniform(0.5, 2)), "beta": float(rng.uniform(0.5, 2)), "y": float(i % 2), "k": 7.0}
+        for i in range(6)
+    ]
+    node = parse(text)
+    batched = evaluate_trials(node, envs)
+    assert all(isinstance(v, float) for v in batched)
+    np.testing.assert_allclose(batched, [evaluate(node, env) for env in envs], rtol=1e-12)
+
+
+def test_a_sum_on_stacked_trials_counts_its_work_like_the_loop() -> None:
+    envs = [{"a": 1.0}, {"a": 2.0}]
+    with pytest.raises(EvaluationError, match="too much work"):
+        evaluate_trials(parse("sum(sum(a, j, 1, 1000), k, 1, 1000)"), envs)
+    assert evaluate_trials(parse("sum(sum(a, j, 1, 300), k, 1, 300)"), envs) == [90000.0, 180000.0]
+
+
 def test_matrix_answers_are_evaluated_trial_by_trial() -> None:
     envs = [{"u": np.full((2, 1), float(k))} for k in range(3)]
     values = evaluate_trials(parse("u u.T"), envs)

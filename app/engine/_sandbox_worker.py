@@ -14,6 +14,7 @@ import pickle
 import reprlib
 import resource
 import signal
+import struct
 import sys
 import traceback
 from multiprocessing.connection import Connection
@@ -23,6 +24,34 @@ from typing import Any
 THREAD_ENV = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                             "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"), "1")  # fmt: skip
 PROTOCOL = pickle.HIGHEST_PROTOCOL
+_LENGTH, _LONG_LENGTH = struct.Struct("!i"), struct.Struct("!Q")
+_CHUNK = 65536
+
+
+def read_message(fd: int) -> bytes:
+    """One message, framed as `Connection.send_bytes` frames it (a 4-byte length; -1 and 8 bytes for a huge one),
+    in one system call when it fits in a chunk (`Connection.recv_bytes` makes two, and each costs microseconds a
+    check notices). A first read may take more than the message: safe because each side of a worker's pipe has at
+    most one message in flight (a task, or its reply).
+
+    Raises:
+        EOFError: The other end closed the pipe (a worker that died, a pool that closed).
+    """
+    data = _at_least(fd, b"", _LENGTH.size)
+    (size,), head = _LENGTH.unpack_from(data), _LENGTH.size
+    if size == -1:
+        data = _at_least(fd, data, head + _LONG_LENGTH.size)
+        (size,), head = _LONG_LENGTH.unpack_from(data, head), head + _LONG_LENGTH.size
+    return _at_least(fd, data, head + size)[head:]
+
+
+def _at_least(fd: int, data: bytes, n: int) -> bytes:
+    while len(data) < n:
+        chunk = os.read(fd, _CHUNK if len(data) < _LENGTH.size else n - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
 
 
 def _rebuild_exception(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
@@ -74,9 +103,10 @@ def worker_main(conn: Connection, memory_bytes: int, preload: list[str]) -> None
 
         threadpool_limits(1)
     conn.send_bytes(pickle.dumps([name for name in preload if name not in sys.modules]))
+    fd = conn.fileno()
     while True:
         try:
-            data = conn.recv_bytes()
+            data = read_message(fd)
         except (EOFError, OSError):
             return  # the pool closed our pipe
         try:

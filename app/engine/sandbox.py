@@ -2,7 +2,7 @@
 
 SIGALRM cannot interrupt C-level work (SymPy big-integer arithmetic, a NumPy product) and a
 ``ProcessPoolExecutor`` cannot cancel a running task, so each worker is its own process behind a ``Pipe``:
-the caller waits with ``conn.poll(timeout)`` and, on overrun, SIGKILLs the worker. A background thread
+the caller waits for the reply with ``poll(2)`` and, on overrun, SIGKILLs the worker. A background thread
 reaps it and starts the replacement, so the caller that hit the limit gets ``CheckTimeout`` at once. A
 watchdog thread notices an idle worker that died (OOM killer, an operator's kill) and replaces it before any
 task needs it.
@@ -20,6 +20,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import select
 import sys
 import threading
 import time
@@ -32,6 +33,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 from app.engine._sandbox_worker import PROTOCOL as _PROTOCOL
 from app.engine._sandbox_worker import THREAD_ENV as _THREAD_ENV
+from app.engine._sandbox_worker import read_message as _read_message
 from app.engine._sandbox_worker import reprs as _reprs
 from app.engine._sandbox_worker import worker_main as _worker_main
 from app.engine.errors import StudentError
@@ -123,10 +125,16 @@ async def _readable(conn: Connection, limit: float) -> bool:
 
 
 class _Worker:
-    __slots__ = ("conn", "process")
+    __slots__ = ("conn", "poller", "process")
 
     def __init__(self, process: BaseProcess, conn: Connection) -> None:
         self.process, self.conn = process, conn
+        self.poller = select.poll()  # made once: `Connection.poll` builds a selector on every call
+        self.poller.register(conn.fileno(), select.POLLIN)
+
+    def replied(self, limit: float) -> bool:
+        """Whether a reply (or EOF: POLLHUP is always reported) arrives within `limit` seconds."""
+        return bool(self.poller.poll(max(0.0, limit) * 1000))
 
     def kill(self) -> None:
         with contextlib.suppress(ValueError, OSError):  # ValueError: already closed by its reaper
@@ -433,10 +441,10 @@ class WorkerPool:
     def _exchange(self, worker: _Worker, limit: float) -> tuple[str, Any, str | None]:
         """Wait up to ``limit`` for the reply; return ``(status, value, repr)``."""
         try:
-            if not worker.conn.poll(limit):
+            if not worker.replied(limit):
                 worker.kill()  # SIGKILL now: its core and memory come back before we even return
                 return "timeout", None, None
-            status, value, text = pickle.loads(worker.conn.recv_bytes())
+            status, value, text = pickle.loads(_read_message(worker.conn.fileno()))
             return status, pickle.loads(value) if status == "err" and value else value, text
         except (EOFError, OSError) as exc:  # the pipe broke: the worker died mid-task
             return "crash", None, f"worker {worker.process.pid} died mid-task ({_reprs.repr(exc)})"

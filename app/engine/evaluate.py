@@ -99,10 +99,16 @@ def _over_trials(node: Node, envs: Sequence[Mapping[str, Any]], columns: dict[st
 
 def _across_trials(node: Node, env: Mapping[str, Any], bound: frozenset[str] = frozenset()) -> bool:
     """Whether a tree is scalar in every trial and can run on the trials stacked (sums too, their bounds per trial)."""
-    if isinstance(node, Index):
+    kinds = node.kinds()
+    if Index in kinds:
         return False
-    if isinstance(node, Name):
-        return node.name in bound or isinstance(env.get(node.name), float)
+    if Sum not in kinds:  # no index is bound below: one flat pass over the names and calls
+        for sub in node.walk():
+            if isinstance(sub, Name) and sub.name not in bound and not isinstance(env.get(sub.name), float):
+                return False
+            if isinstance(sub, Call) and not _elementwise_call(sub):
+                return False
+        return True
     if isinstance(node, Call) and not _elementwise_call(node):
         return False
     if isinstance(node, Sum):

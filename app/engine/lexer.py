@@ -80,29 +80,30 @@ def _scan(text: str, i: int, tokens: list[Token]) -> None:
             i = _operator(text, i, ch, tokens)
 
 
-# The plain-ASCII tokens, in one regular expression: most answers are ASCII and take this path to the end;
-# anything else (an unknown character: the error) is left to the character loop above, from where it stops.
+# The plain-ASCII tokens, in one regular expression that also skips the spaces before a token: most answers are
+# ASCII and take this path to the end; anything else (an unknown character: the error) is left to the character
+# loop above, from where it stops.
 _ASCII_TOKEN = re.compile(
-    r"(?P<space>\s+)|(?P<num>\d|\.\d)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<transpose>\.T(?![A-Za-z0-9_])|')"
-    r"|(?P<op>\*\*|>=|<=|==|!=|[-+*/^@<>])|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<comma>,)"
+    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<transpose>\.T(?![A-Za-z0-9_])|')|(?P<op>\*\*|>=|<=|==|!=|[-+*/^@<>])|(?P<open>[(\[{])|(?P<close>[)\]}])"
+    r"|(?P<comma>,))"
 )
 _ASCII_OPS = {"**": "^"}
 
 
 def _tokenize_ascii(text: str, tokens: list[Token]) -> int:
     """Tokens of an ASCII answer, as the character loop would make them; returns where it stopped."""
-    i, end = 0, len(text)
+    i, end, match_at, append = 0, len(text), _ASCII_TOKEN.match, tokens.append
     while i < end:
-        match = _ASCII_TOKEN.match(text, i)
+        match = match_at(text, i)
         if match is None:
             return i
-        kind = match.lastgroup
-        if kind == "num":
-            i = _number(text, i, tokens)
-            continue
-        if kind != "space":
-            word = match.group()
-            tokens.append(Token(kind or "", _ASCII_OPS.get(word, word) if kind == "op" else word, i, match.end()))
+        kind = match.lastgroup or ""
+        word = match.group(kind)
+        start = match.start(kind)
+        if kind == "num" and (len(word) > MAX_DIGITS or "e" in word or "E" in word):
+            _check_number(word, start)
+        append(Token(kind, _ASCII_OPS.get(word, word) if kind == "op" else word, start, match.end()))
         i = match.end()
     return i
 
@@ -110,13 +111,17 @@ def _tokenize_ascii(text: str, tokens: list[Token]) -> int:
 def _number(text: str, i: int, tokens: list[Token]) -> int:
     match = _NUMBER.match(text, i)
     assert match is not None  # the caller saw a digit
-    mantissa, exponent = match.group(1), match.group(2)
-    if len(mantissa.replace(".", "").lstrip("0")) > MAX_DIGITS:
-        raise InputTooLarge(f"The number starting here has more than {MAX_DIGITS} digits.", i)
-    if exponent and abs(int(exponent[1:])) > MAX_DECIMAL_EXPONENT:
-        raise InputTooLarge(f"The number `{match.group(0)[:20]}` is too large or too small.", i)
+    _check_number(match.group(0), i)
     tokens.append(Token("num", match.group(0), i, match.end()))
     return match.end()
+
+
+def _check_number(word: str, start: int) -> None:
+    mantissa, _, exponent = word.lower().partition("e")
+    if len(mantissa.replace(".", "").lstrip("0")) > MAX_DIGITS:
+        raise InputTooLarge(f"The number starting here has more than {MAX_DIGITS} digits.", start)
+    if exponent and abs(int(exponent)) > MAX_DECIMAL_EXPONENT:
+        raise InputTooLarge(f"The number `{word[:20]}` is too large or too small.", start)
 
 
 def _name(text: str, i: int, tokens: list[Token]) -> int:

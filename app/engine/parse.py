@@ -24,6 +24,16 @@ SUM_SIGNS = frozenset({"Sigma"})  # Σ(…): the student means sum(…)
 _INFIX = {">": 10, "<": 10, ">=": 10, "<=": 10, "==": 10, "!=": 10, "+": 20, "-": 20, "*": 30, "/": 30, "@": 30,
           "⊙": 30, "^": 50}  # fmt: skip
 _JUXT, _UNARY, _POSTFIX = 30, 40, 60
+# What a token does after an operand (binding power, operation), by (kind, text) or else by kind alone.
+_BY_TOKEN: dict[tuple[str, str], tuple[int | None, str]] = {
+    **{("op", op): (bp, op) for op, bp in _INFIX.items()},
+    **{("transpose", t): (_POSTFIX, "transpose") for t in ("'", ".T", "ᵀ")},
+    ("open", "["): (_POSTFIX, "open"),
+    ("open", "("): (_JUXT, "juxt"),
+    ("open", "{"): (_JUXT, "juxt"),
+}
+_BY_KIND: dict[str, tuple[int | None, str]] = {"num": (_JUXT, "juxt"), "name": (_JUXT, "juxt")}
+_NO_INFIX: tuple[int | None, str] = (None, "")
 
 
 def parse(text: str, variables: Collection[str] = ()) -> Node:
@@ -50,7 +60,8 @@ class _Parser:
 
     def advance(self) -> Token:
         tok = self.tok
-        self.skip()
+        self.i += 1
+        self.tok = self.tokens[self.i]
         return tok
 
     def expect_close(self, opener: Token) -> Token:
@@ -63,7 +74,8 @@ class _Parser:
             f"Expected `{want}` to close the `{opener.text}` at position {opener.start + 1}.", self.tok.start
         )
 
-    def make(self, node: Node, start: int, end: int | None = None) -> Node:
+    def make(self, node: Node, start: int) -> Node:
+        """Count a node and give it its span: from `start` to the end of the token just read."""
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise InputTooLarge(f"Your answer has too many terms (the limit is {MAX_NODES} symbols and numbers).")
@@ -75,7 +87,7 @@ class _Parser:
         # A fresh node is the parser's alone until parse() returns, so its span is set in place (replace() is
         # a third of the parsing time).
         object.__setattr__(node, "start", start)
-        object.__setattr__(node, "end", self.tokens[self.i - 1].end if end is None else end)
+        object.__setattr__(node, "end", self.tokens[self.i - 1].end)
         return node
 
     # -- grammar --------------------------------------------------------------------------------------
@@ -101,14 +113,8 @@ class _Parser:
         return left
 
     def infix_power(self) -> tuple[int | None, str]:
-        tok = self.tok
-        if tok.kind == "op" and tok.text in _INFIX:
-            return _INFIX[tok.text], tok.text
-        if tok.kind in ("transpose",) or (tok.kind == "open" and tok.text == "["):
-            return _POSTFIX, tok.kind
-        if tok.kind in ("num", "name") or (tok.kind == "open" and tok.text != "["):
-            return _JUXT, "juxt"
-        return None, ""
+        kind, text = self.tok.kind, self.tok.text
+        return _BY_TOKEN.get((kind, text)) or _BY_KIND.get(kind, _NO_INFIX)
 
     def infix(self, left: Node, op: str, bp: int) -> Node:
         start = left.start

@@ -36,6 +36,11 @@ def by_tokenize(text: str) -> list[Token] | tuple[str, str, int | None]:
         ("x' ** 2", "name transpose op num end"),
         ("sum(g[k], k, 1, t)", "name open name open name close comma name comma num comma name close end"),
         ("1.5e-3 .5 x.Ty", None),
+        ("  x  ", "name end"),
+        ("1" * 31, None),  # too many digits
+        ("0" * 40 + "1.5", "num end"),  # leading zeros are not digits that count
+        ("2e301", None),  # too large
+        ("2E-300 x", "num name end"),
     ],
 )
 def test_ascii_answers_are_cut_as_written(text: str, kinds: str | None) -> None:

@@ -69,76 +69,6 @@ def check_constant_exponents(node: Node) -> None:
             evaluate(sub.right, {})
 
 
-def evaluate_trials(
-    node: Node, envs: Sequence[Mapping[str, Any]], columns: dict[str, Any] | None = None
-) -> list[Value]:
-    """Evaluate on every trial. A scalar-only answer runs once on the trials stacked into vectors: the same
-    elementwise arithmetic, a fraction of the interpreter overhead. `columns` keeps the stacked values of each
-    scalar variable for the next call over the same trials."""
-    columns = {} if columns is None else columns
-    if len(envs) > 1 and _across_trials(node, envs[0]):
-        return [float(v) for v in _over_trials(node, envs, columns)]
-    plan = _scalar_sums(node, envs[0]) if envs else {}
-    # The scalar parts of a matrix answer (ε, Σ_k α^k …) are computed once over all trials, the rest per trial.
-    hoisted = (
-        {id(sub): _over_trials(sub, envs, columns) for sub in _scalar_parts(node, envs[0])} if len(envs) > 1 else {}
-    )
-    with np.errstate(all="ignore"):
-        return [_Evaluator(env, scalar_sums=plan, known={k: v[i] for k, v in hoisted.items()}).value(node)
-                for i, env in enumerate(envs)]  # fmt: skip
-
-
-def _over_trials(node: Node, envs: Sequence[Mapping[str, Any]], columns: dict[str, Any]) -> np.ndarray:
-    """A scalar-only tree on every trial at once, the trials stacked into vectors (`columns` keeps each variable's)."""
-    for name in {n.name for n in node.walk() if isinstance(n, Name) and n.name in envs[0]} - columns.keys():
-        columns[name] = np.array([env[name] for env in envs], dtype=float)
-    with np.errstate(all="ignore"):
-        result = _Evaluator(columns, batched=True, length=len(envs)).value(node)
-    return np.broadcast_to(np.asarray(result, dtype=float), (len(envs),))
-
-
-def _across_trials(node: Node, env: Mapping[str, Any], bound: frozenset[str] = frozenset()) -> bool:
-    """Whether a tree is scalar in every trial and can run on the trials stacked (sums too, their bounds per trial)."""
-    kinds = node.kinds()
-    if Index in kinds:
-        return False
-    if Sum not in kinds:  # no index is bound below: one flat pass over the names and calls
-        for sub in node.walk():
-            if isinstance(sub, Name) and sub.name not in bound and not isinstance(env.get(sub.name), float):
-                return False
-            if isinstance(sub, Call) and not _elementwise_call(sub):
-                return False
-        return True
-    if isinstance(node, Call) and not _elementwise_call(node):
-        return False
-    if isinstance(node, Sum):
-        inner = bound | {node.index}
-        return (
-            _across_trials(node.lo, env, bound)
-            and _across_trials(node.hi, env, bound)
-            and (_across_trials(node.body, env, inner))
-        )
-    return all(_across_trials(child, env, bound) for child in node.children())
-
-
-def _scalar_parts(node: Node, env: Mapping[str, Any]) -> list[Node]:
-    """The largest sub-trees (beyond single names and numbers) that are scalar in every trial. A sum's body is
-    not searched: its index is bound there."""
-    found: list[Node] = []
-    stack = _unbound_children(node)
-    while stack:
-        sub = stack.pop()
-        if not isinstance(sub, Name | Num) and _across_trials(sub, env):
-            found.append(sub)
-        else:
-            stack.extend(_unbound_children(sub))
-    return found
-
-
-def _unbound_children(node: Node) -> list[Node]:
-    return [node.lo, node.hi] if isinstance(node, Sum) else list(node.children())
-
-
 def _scalar_sums(node: Node, env: Mapping[str, Any]) -> dict[int, tuple[int, bool]]:
     """The sums whose terms can be computed all at once (by node id), with the size of their body: decided once
     for all trials, since every trial has values of the same kinds. Scalar terms are stacked into a vector; terms
@@ -166,7 +96,7 @@ def _nested(node: Sum) -> bool:
 def _stackable(node: Node) -> bool:
     """Terms whose every operation acts on a stack of matrices as on one: no inner sum, elementwise functions."""
     return not any(
-        isinstance(sub, Sum) or (isinstance(sub, Call) and not _elementwise_call(sub)) for sub in node.walk()
+        isinstance(sub, Sum) or (isinstance(sub, Call) and not elementwise_call(sub)) for sub in node.walk()
     )
 
 
@@ -174,7 +104,7 @@ def _batchable(node: Node, env: Mapping[str, Any]) -> bool:
     for sub in node.walk():
         if isinstance(sub, Index | Sum) or (isinstance(sub, Name) and not isinstance(env.get(sub.name), float)):
             return False
-        if isinstance(sub, Call) and not _elementwise_call(sub):
+        if isinstance(sub, Call) and not elementwise_call(sub):
             return False
     return True
 
@@ -189,7 +119,8 @@ def _is_matrix(v: Any) -> TypeGuard[np.ndarray]:
     return isinstance(v, np.ndarray) and v.ndim >= 2 and v.shape[-2:] != (1, 1)
 
 
-def _elementwise_call(node: Call) -> bool:
+def elementwise_call(node: Call) -> bool:
+    """A function call that acts entry by entry (so on stacked trials or terms as on one)."""
     return FUNCTIONS[node.func].elementwise or (node.func in ("max", "min") and len(node.args) == 2)
 
 
@@ -213,7 +144,7 @@ class _Evaluator:
 
     def value(self, node: Node) -> Value:
         if self.known and id(node) in self.known:
-            return float(self.known[id(node)])
+            return self.known[id(node)]  # type: ignore[no-any-return]  # a float, or a stack of them
         self.steps += self.weight
         if self.steps > MAX_STEPS:
             raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", node.start)

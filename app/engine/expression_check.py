@@ -20,7 +20,8 @@ import numpy as np
 
 from app.engine.compare import Tolerance, diagnose
 from app.engine.errors import AuthorError, StudentError
-from app.engine.evaluate import Value, check_constant_exponents, evaluate_trials
+from app.engine.batch import TrialStacks, evaluate_trials
+from app.engine.evaluate import Value, check_constant_exponents
 from app.engine.graph import VariableGraph, names_read
 from app.engine.latex import to_latex
 from app.engine.mathtext import math_span, name_latex, shape_math, shape_tex
@@ -92,7 +93,7 @@ class _Prepared:
     expected: list[Value]
     expected_shape: Shape
     mistakes: list[tuple[Mistake, list[Value]]]
-    columns: dict[str, Any] = field(default_factory=dict)  # a scalar variable's values over the trials, kept
+    stacks: TrialStacks = field(default_factory=TrialStacks)  # the trials' values stacked, kept between checks
 
 
 def check_expression(task: ExpressionTask, text: str, seed: int = 0) -> Verdict:
@@ -109,7 +110,7 @@ def check_expression(task: ExpressionTask, text: str, seed: int = 0) -> Verdict:
 
 def _verdict(task: ExpressionTask, prepared: _Prepared, text: str, node: Node, shape: Shape, latex: str) -> Verdict:
     try:
-        got = evaluate_trials(node, prepared.envs, prepared.columns)
+        got = evaluate_trials(node, prepared.envs, prepared.stacks)
     except StudentError as error:
         return _invalid(error, text)
     if not all(math.isfinite(g) if type(g) is float else np.all(np.isfinite(g)) for g in got):

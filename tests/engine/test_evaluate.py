@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.engine.batch import evaluate_trials
 from app.engine.errors import EvaluationError
 from app.engine.evaluate import (
     MAX_EXPONENT,
@@ -20,7 +21,6 @@ from app.engine.evaluate import (
     as_value,
     check_constant_exponents,
     evaluate,
-    evaluate_trials,
 )
 from app.engine.names import resolve
 from app.engine.parse import parse
@@ -199,78 +199,6 @@ def test_as_value_keeps_matrices_and_batched_vectors() -> None:
     assert as_value(np.ones(3), batched=True).shape == (3,)
 
 
-# -- several trials at once ------------------------------------------------------------------------------------------
-
-SCALAR_ANSWERS = [
-    "alpha y / yhat - beta (1 - y) / (1 - yhat)",
-    "alpha y (1 - yhat) - beta (1 - y) yhat",
-    "sigmoid(alpha) (y > 0) + max(alpha, beta) - min(y, 0.5)",
-    "exp(-alpha) + log(beta) + sqrt(beta) + abs(y - 1) + sign(y - 0.5) + tanh(alpha) + relu(y - 0.5)",
-    "heaviside(y - 0.5) + alpha^y + 2^-beta",
-    "(alpha >= beta) + (alpha <= beta) - (y < 1)",
-    "alpha.T beta'",
-    "3",
-]
-
-
-@pytest.mark.parametrize("text", SCALAR_ANSWERS)
-def test_batched_trials_agree_with_one_by_one(text: str) -> None:
-    rng = np.random.default_rng(7)
-    envs = [
-        {
-            "alpha": float(rng.uniform(0.5, 2)),
-            "beta": float(rng.uniform(0.5, 2)),
-            "y": float(k % 2),
-            "yhat": float(rng.uniform(0.1, 0.9)),
-        }
-        for k in range(6)
-    ]
-    node = parse(text)
-    batched = evaluate_trials(node, envs)
-    assert all(isinstance(v, float) for v in batched)
-    np.testing.assert_allclose(batched, [evaluate(node, env) for env in envs])
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "sum(alpha^k, k, 1, 3 y + 2)",  # bounds that differ by trial
-        "sum(beta^k, k, 3 y, 2)",  # empty in some trials
-        "sum(sum(beta^(j - i), i, 1, j), j, 0, 3 y + 1)",  # an inner sum whose bounds depend on the outer index
-        "sum(sum(alpha^(i - j) / 2^i, i, 1, 100), j, 1, 100)",  # too many pairs to stack: term by term
-        "sum(k alpha, k, 1, 2) + k",  # outside the sum, k is not its index: an unknown name here
-    ],
-)
-def test_sums_on_stacked_trials_agree_with_one_by_one(text: str) -> None:
-    rng = np.random.default_rng(11)
-    envs = [
-        {"alpha": float(rng.uniform(0.5, 2)), "beta": float(rng.uniform(0.5, 2)), "y": float(i % 2), "k": 7.0}
-        for i in range(6)
-    ]
-    node = parse(text)
-    batched = evaluate_trials(node, envs)
-    assert all(isinstance(v, float) for v in batched)
-    np.testing.assert_allclose(batched, [evaluate(node, env) for env in envs], rtol=1e-12)
-
-
-def test_a_sum_on_stacked_trials_counts_its_work_like_the_loop() -> None:
-    envs = [{"a": 1.0}, {"a": 2.0}]
-    with pytest.raises(EvaluationError, match="too much work"):
-        evaluate_trials(parse("sum(sum(a, j, 1, 1000), k, 1, 1000)"), envs)
-    assert evaluate_trials(parse("sum(sum(a, j, 1, 300), k, 1, 300)"), envs) == [90000.0, 180000.0]
-
-
-def test_matrix_answers_are_evaluated_trial_by_trial() -> None:
-    envs = [{"u": np.full((2, 1), float(k))} for k in range(3)]
-    values = evaluate_trials(parse("u u.T"), envs)
-    assert [np.asarray(v).tolist() for v in values] == [[[k * k, k * k], [k * k, k * k]] for k in range(3)]
-
-
-def test_a_reduction_is_never_batched_across_trials() -> None:
-    envs = [{"a": 1.0}, {"a": 5.0}]
-    assert evaluate_trials(parse("max(a)"), envs) == [1.0, 5.0]
-
-
 # -- guards: exact messages and positions -------------------------------------------------------------------------
 
 GUARDS = [
@@ -350,32 +278,6 @@ def test_an_empty_sum_is_a_zero_of_its_bodys_shape() -> None:
 
 def test_a_product_with_an_empty_sum_has_the_products_shape() -> None:
     assert np.shape(value("r sum(u, k, 2, 1)")) == ()
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "a sum(b^k, k, 1, n) v",  # scalar parts computed once over the trials, the rest per trial
-        "sum(k v, k, 1, n)",  # the index shadows a variable of the same name: never computed from it
-        "k v - sum(k^2, k, n, 3) v",  # bounds that differ by trial, and empty sums
-        "(a > b) sum((1 - b^j) / (1 - b), j, 1, n) M v",
-        "sum(sum(b^(j - i), i, 1, j), j, 1, n)",
-    ],
-)
-def test_evaluating_on_all_trials_at_once_agrees_with_trial_by_trial(text: str) -> None:
-    scope = Scope.of(Symbol("a"), Symbol("b"), Symbol("k"), Symbol("n"), Symbol("v", ("p", 1)),
-                     Symbol("M", ("p", "p")))  # fmt: skip
-    node = resolve(parse(text, scope.symbols.keys()), scope)
-    rng = np.random.default_rng(5)
-    envs = [
-        {"a": float(rng.normal()), "b": float(rng.uniform(0.2, 0.9)), "k": float(rng.normal()), "n": float(n),
-         "v": rng.normal(size=(3, 1)), "M": rng.normal(size=(3, 3))}
-        for n in (0, 1, 2, 4, 5)
-    ]  # fmt: skip
-    together = evaluate_trials(node, envs)
-    one_by_one = [evaluate(node, env) for env in envs]
-    for got, want in zip(together, one_by_one, strict=True):
-        assert np.allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("n", [0, 1, 3])

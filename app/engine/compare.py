@@ -53,6 +53,13 @@ class Tolerance:
             return bool(np.all((error <= bound) & np.isfinite(bound)))
 
 
+def all_finite(values: Sequence[Value]) -> bool:
+    """Whether every value of every trial is a finite number (not an infinity, not NaN)."""
+    if all(type(v) is float for v in values):
+        return all(math.isfinite(v) for v in values)
+    return bool(np.isfinite(_end_to_end(values)[0]).all())
+
+
 def _end_to_end(values: Sequence[Value]) -> tuple[np.ndarray, np.ndarray]:
     """The values' entries in one vector, and where each value starts."""
     parts = [np.ravel(np.asarray(v, dtype=float)) for v in values]

@@ -8,7 +8,7 @@ exponents, a step budget) so that no answer can make it run for long.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, TypeGuard, cast
 
 import numpy as np
@@ -290,7 +290,10 @@ class _Evaluator:
 
     def bounds(self, node: Node, what: str) -> np.ndarray:
         """A sum's bound on stacked trials: whole numbers within the limit, one per trial (or one for all)."""
-        values = np.asarray(self.value(node), dtype=float).reshape(-1)
+        value = self.value(node)
+        if type(value) is float:  # the same bound in every trial (a number, `1`)
+            return np.array([self.whole(value, node, what, 10 * MAX_SUM_TERMS)], dtype=float)
+        values = np.asarray(value, dtype=float).reshape(-1)
         whole = np.round(values)
         if not (np.isfinite(values).all() and (np.abs(values - whole) <= 1e-9).all()):
             for v in values.tolist():

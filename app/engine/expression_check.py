@@ -11,16 +11,15 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from app.engine.compare import Tolerance, diagnose
-from app.engine.errors import AuthorError, StudentError
 from app.engine.batch import TrialStacks, evaluate_trials
+from app.engine.compare import Tolerance, all_finite, diagnose
+from app.engine.errors import AuthorError, StudentError
 from app.engine.evaluate import Value, check_constant_exponents
 from app.engine.graph import VariableGraph, names_read
 from app.engine.latex import to_latex
@@ -113,7 +112,7 @@ def _verdict(task: ExpressionTask, prepared: _Prepared, text: str, node: Node, s
         got = evaluate_trials(node, prepared.envs, prepared.stacks)
     except StudentError as error:
         return _invalid(error, text)
-    if not all(math.isfinite(g) if type(g) is float else np.all(np.isfinite(g)) for g in got):
+    if not all_finite(got):
         return Verdict.invalid(
             "Your answer evaluates to an infinite or undefined value (a huge power, the log of a negative "
             "number, a division by zero?).",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.engine.compare import Tolerance
+from app.engine.compare import Tolerance, all_finite
 from app.engine.evaluate import Value
 
 TOL = Tolerance()
@@ -69,3 +69,18 @@ def test_empty_matrices_are_equal() -> None:
 def test_the_number_of_trials_must_match() -> None:
     with pytest.raises(ValueError, match="2 values to compare with 1"):
         TOL.all_close([1.0, 2.0], [1.0])
+
+
+@pytest.mark.parametrize(
+    ("values", "finite"),
+    [
+        ([1.0, 2.0], True),
+        ([1.0, float("inf")], False),
+        ([float("nan")], False),
+        ([1.0, np.array([[1.0], [2.0]])], True),
+        ([np.array([[1.0, np.nan]]), 1.0], False),
+        ([np.array([[-np.inf]])], False),
+    ],
+)
+def test_finite_means_every_entry_of_every_trial(values: list[Value], finite: bool) -> None:
+    assert all_finite(values) is finite

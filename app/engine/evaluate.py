@@ -95,9 +95,7 @@ def _nested(node: Sum) -> bool:
 
 def _stackable(node: Node) -> bool:
     """Terms whose every operation acts on a stack of matrices as on one: no inner sum, elementwise functions."""
-    return not any(
-        isinstance(sub, Sum) or (isinstance(sub, Call) and not elementwise_call(sub)) for sub in node.walk()
-    )
+    return not any(isinstance(sub, Sum) or (isinstance(sub, Call) and not elementwise_call(sub)) for sub in node.walk())
 
 
 def _batchable(node: Node, env: Mapping[str, Any]) -> bool:

@@ -105,16 +105,13 @@ class _Parser:
             raise InputTooLarge(f"Your answer is nested too deeply (more than {MAX_DEPTH} levels).", self.tok.start)
         left = self.prefix()
         while True:
-            bp, op = self.infix_power()
+            tok = self.tok  # what this token does after an operand, looked up inline: once per token
+            bp, op = _BY_TOKEN.get((tok.kind, tok.text)) or _BY_KIND.get(tok.kind, _NO_INFIX)
             if bp is None or bp <= min_bp:
                 break
             left = self.infix(left, op, bp)
         self.depth -= 1
         return left
-
-    def infix_power(self) -> tuple[int | None, str]:
-        kind, text = self.tok.kind, self.tok.text
-        return _BY_TOKEN.get((kind, text)) or _BY_KIND.get(kind, _NO_INFIX)
 
     def infix(self, left: Node, op: str, bp: int) -> Node:
         start = left.start

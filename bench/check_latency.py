@@ -1,7 +1,8 @@
 """Latency of a full answer check, warm, for every midterm expression answer.
 
 Measures, in one run on this machine:
-  * pool   — `check_part` through the pre-forked worker pool (what the service does per part),
+  * pool   — `check_part` through the pre-forked worker pool (what the service does per part); the first row
+             is a task that does nothing, the round trip every pool row includes,
   * inproc — the same check in this process (engine cost without the process hop),
   * sympy  — the baseline a user would otherwise write, `sympy.simplify(student - reference) == 0`,
              for the scalar parts (for 4c.ii and 5, their scalar coefficients of μ and I).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import operator
 import statistics
 import time
 from pathlib import Path
@@ -90,6 +92,10 @@ def main() -> None:
     bank = load_bank(ROOT / "problems")
     print(f"{'part':<22}{'pool p50':>10}{'pool p95':>10}{'inproc p50':>12}{'sympy p50':>11}{'speedup':>9}  (ms)")
     with WorkerPool(size=2, timeout=2.0, preload=["app.part_check"]) as pool:
+        for _ in range(200):
+            pool.run(operator.not_, 0)
+        floor, _ = percentiles(timed(functools.partial(pool.run, operator.not_, 0), args.repeat))
+        print(f"{'(no-op task)':<22}{floor:>10.3f}  — the pool's round trip alone, part of every pool row")
         for problem_id, part_id, answer in ANSWERS:
             problem = bank.problems[problem_id]
             packed = PackedProblem.pack(problem)  # as the service does, once per loaded problem

@@ -146,17 +146,16 @@ class _Evaluator:
         self.steps += self.weight
         if self.steps > MAX_STEPS:
             raise EvaluationError("Your answer takes too much work to evaluate; simplify it.", node.start)
-        return as_value(self.compute(node), self.batched)
-
-    def compute(self, node: Node) -> Any:
-        kind = type(node)
-        if kind is Name:  # the commonest nodes first, by exact type (faster than isinstance on every visit)
-            return self.env[cast(Name, node).name]
-        if kind is Num:
+        kind = type(node)  # the commonest nodes first, by exact type (faster than isinstance on every visit)
+        if kind is Name:
+            raw = self.env[cast(Name, node).name]
+        elif kind is Num:
             return cast(Num, node).value
-        if kind is Binary:
-            return self.binary(cast(Binary, node))
-        return _COMPUTE[kind](self, node)
+        elif kind is Binary:
+            raw = self.binary(cast(Binary, node))
+        else:
+            raw = _COMPUTE[kind](self, node)
+        return raw if type(raw) is float else as_value(raw, self.batched)
 
     def index(self, node: Index) -> Any:
         family = self.env[node.family]

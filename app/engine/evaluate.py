@@ -263,7 +263,7 @@ class _Evaluator:
         """A sum's body on stacked (trial, k) pairs: each stacked value the body reads repeated for its trial's
         terms, the index bound to `ks`."""
         env = {**self.env}
-        for name in {n.name for n in node.body.walk() if type(n) is Name}:
+        for name in {sub.name for sub in node.body.walk() if isinstance(sub, Name)}:
             value = env.get(name)
             if isinstance(value, np.ndarray) and value.shape == (n,):
                 env[name] = value[owner]

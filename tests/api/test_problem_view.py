@@ -90,6 +90,11 @@ def test_a_variant_has_its_statement_figures_and_inputs(api: Api, bank) -> None:
     assert {key: w1[key] for key in ("label", "kind", "points", "max_attempts")} == {
         "label": "2b.viii", "kind": "expression", "points": 3.0, "max_attempts": None,
     }  # fmt: skip
+    assert two["due"] is None  # the midterm's set has no due date: its solutions show on request
+    assert w1["solutions"] == {
+        "after_attempts": None, "on_request": True, "after_due": True,
+        "words": "Solutions: on request (forfeits the part's points).",
+    }  # fmt: skip
     names = {n["name"]: n["shape"] for n in w1["public_view"]["names"]}
     assert names["x"] == "D_x × 1" and names["delta_b1"] == "D_a1 × 1" and "delta_W1" not in names
     four = [api.client.get(f"/api/v1/problems/c147-w23-4?seed={seed}").json() for seed in (0, 1)]

@@ -196,6 +196,20 @@ def test_a_limited_part_is_checkable_anonymously_only_after_the_due_date(student
     assert student.post("/api/v1/problems/doubling/check", json=check).json()["parts"]["twice"]["status"] == "correct"
 
 
+def test_the_api_gives_integrators_the_due_date_and_each_parts_solution_policy(student: TestClient) -> None:
+    problem = student.get("/api/v1/problems/doubling").json()
+    assert datetime.fromisoformat(problem["due"]) == DUE and problem["due"].endswith("-08:00")  # the author's zone
+    solutions = {part["id"]: part["solutions"] for part in problem["parts"]}
+    assert solutions["twice"] == {
+        "after_attempts": None, "on_request": True, "after_due": True,
+        "words": "Solutions: after the 3 attempts allowed, on request (forfeits the part's points), or after the due "
+        "date.",
+    }  # fmt: skip
+    assert solutions["thrice"] == {  # its own override of the set's on_request
+        "after_attempts": None, "on_request": False, "after_due": True, "words": "Solutions: after the due date.",
+    }  # fmt: skip
+
+
 def test_feedback_is_typeset_as_math_without_javascript(student: TestClient) -> None:
     page = post_form(student, "/problems/c147-w23-2", {"part": "delta_W1", "a.delta_W1": "x @ delta_b1.T"}).text
     message = re.search(r'<div class="message">(.*?)</div>', section(page, "delta_W1"), re.S)

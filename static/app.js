@@ -314,8 +314,36 @@
     event.preventDefault();
     button.form.requestSubmit(button);
   });
+  // A due date is written in the author's time zone (`Friday 6 March 2026, 23:59 (UTC-08:00)`); a learner
+  // elsewhere reads it in their own, the author's wording kept as the element's title. English names, no ICU.
+  var DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December"];
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function offsetText(minutes) {
+    if (minutes === 0) return "UTC";
+    var size = Math.abs(minutes);
+    return "UTC" + (minutes < 0 ? "-" : "+") + pad(Math.floor(size / 60)) + ":" + pad(size % 60);
+  }
+  function authorOffset(iso) {
+    var m = /([+-])(\d\d):(\d\d)$/.exec(iso);
+    if (!m) return /Z$/.test(iso) ? 0 : null;
+    return (m[1] === "-" ? -1 : 1) * (60 * Number(m[2]) + Number(m[3]));
+  }
+  function localTimes(root) {
+    root.querySelectorAll("time.local[datetime]").forEach(function (el) {
+      var iso = el.getAttribute("datetime"), when = new Date(iso), author = authorOffset(iso);
+      var local = -when.getTimezoneOffset();
+      if (isNaN(when.getTime()) || author === null || author === local) return;
+      el.title = el.textContent;
+      el.textContent = DAYS[when.getDay()] + " " + when.getDate() + " " + MONTHS[when.getMonth()] + " " +
+        when.getFullYear() + ", " + pad(when.getHours()) + ":" + pad(when.getMinutes()) +
+        " (your time, " + offsetText(local) + ")";
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     typeset(document.body);
+    localTimes(document.body);
     document.querySelectorAll("form.answers section.part").forEach(drafts.restore);
   });
 })();

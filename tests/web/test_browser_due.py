@@ -83,4 +83,3 @@ def test_a_learner_in_the_authors_time_zone_reads_the_date_as_written(page_in_pa
     page_in_paris.goto("/sets/demo-past-due")
     expect(page_in_paris.locator(".due time")).to_have_text(DUE)
     expect(page_in_paris.locator(".due time")).not_to_have_attribute("title", re.compile("."))
-

@@ -27,11 +27,7 @@ class Tolerance:
         if isinstance(got, float) and isinstance(want, float):  # the common scalar case, without NumPy
             size = abs(want)
             return math.isfinite(got) and abs(got - want) <= self.atol * max(1.0, size) + self.rtol * size
-        a, b = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-        if a.shape != b.shape or not np.all(np.isfinite(a)):
-            return False
-        size = float(np.linalg.norm(b))
-        return bool(np.linalg.norm(a - b) <= self.atol * max(1.0, size) + self.rtol * size)
+        return self.all_close([got], [want])
 
     def all_close(self, got: Sequence[Value], want: Sequence[Value]) -> bool:
         """`close` on every trial, computed for all trials at once: their values laid end to end, the norms
@@ -40,14 +36,12 @@ class Tolerance:
             raise ValueError(f"{len(got)} values to compare with {len(want)}")
         if all(type(g) is float for g in got) and all(type(w) is float for w in want):
             return all(self.close(g, w) for g, w in zip(got, want, strict=True))  # a dozen floats: faster in Python
-        if any(getattr(g, "shape", ()) != getattr(w, "shape", ()) for g, w in zip(got, want, strict=True)):
+        if any(np.shape(g) != np.shape(w) for g, w in zip(got, want, strict=True)):
             return False
-        if any(getattr(w, "size", 1) == 0 for w in want):  # an empty matrix has no segment to sum over
-            return all(self.close(g, w) for g, w in zip(got, want, strict=True))
-        a, starts = _end_to_end(got)
-        b, _ = _end_to_end(want)  # the same shapes, so the same starts
-        error = np.sqrt(np.add.reduceat((a - b) ** 2, starts))
-        size = np.sqrt(np.add.reduceat(b * b, starts))
+        a, trial = _end_to_end(got)
+        b, _ = _end_to_end(want)  # the same shapes, so the same trial of each entry
+        error = np.sqrt(np.bincount(trial, weights=(a - b) ** 2, minlength=len(got)))
+        size = np.sqrt(np.bincount(trial, weights=b * b, minlength=len(got)))
         bound = self.atol * np.maximum(1.0, size) + self.rtol * size
         with np.errstate(invalid="ignore"):  # a NaN or infinite answer is simply not close
             return bool(np.all((error <= bound) & np.isfinite(bound)))
@@ -61,10 +55,9 @@ def all_finite(values: Sequence[Value]) -> bool:
 
 
 def _end_to_end(values: Sequence[Value]) -> tuple[np.ndarray, np.ndarray]:
-    """The values' entries in one vector, and where each value starts."""
+    """The values' entries in one vector, and the trial each entry belongs to (an empty matrix has none)."""
     parts = [np.ravel(np.asarray(v, dtype=float)) for v in values]
-    starts = np.cumsum([0] + [part.size for part in parts[:-1]])
-    return np.concatenate(parts), starts
+    return np.concatenate(parts), np.repeat(np.arange(len(parts)), [part.size for part in parts])
 
 
 @dataclass(frozen=True)

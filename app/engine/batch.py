@@ -19,7 +19,7 @@ from typing import Any, TypeGuard
 
 import numpy as np
 
-from app.engine.evaluate import Value, _Evaluator, _scalar_sums, as_value, elementwise_call
+from app.engine.evaluate import Value, _Evaluator, _scalar_sums, as_value, elementwise_call, scalar_only
 from app.engine.syntax import Call, Index, Name, Node, Num, Sum
 
 
@@ -61,12 +61,7 @@ def _across_trials(node: Node, env: Mapping[str, Any], bound: frozenset[str] = f
     if Index in kinds:
         return False
     if Sum not in kinds:  # no index is bound below: one flat pass over the names and calls
-        for sub in node.walk():
-            if isinstance(sub, Name) and sub.name not in bound and not isinstance(env.get(sub.name), float):
-                return False
-            if isinstance(sub, Call) and not elementwise_call(sub):
-                return False
-        return True
+        return scalar_only(node, env, bound)
     if isinstance(node, Call) and not elementwise_call(node):
         return False
     if isinstance(node, Sum):

@@ -78,7 +78,7 @@ def _scalar_sums(node: Node, env: Mapping[str, Any]) -> dict[int, tuple[int, boo
         return plan
     for sub in node.walk():
         if isinstance(sub, Sum):
-            scalar = _batchable(sub.body, {**env, sub.index: 0.0})
+            scalar = scalar_only(sub.body, env, frozenset({sub.index}))
             if scalar or _stackable(sub.body):
                 plan[id(sub)] = (sum(1 for _ in sub.body.walk()), scalar)
             elif _nested(sub):  # a sum of sums, Σ_j Σ_{k=lo(j)}^{hi(j)}: every (j, k) pair at once
@@ -98,9 +98,13 @@ def _stackable(node: Node) -> bool:
     return not any(isinstance(sub, Sum) or (isinstance(sub, Call) and not elementwise_call(sub)) for sub in node.walk())
 
 
-def _batchable(node: Node, env: Mapping[str, Any]) -> bool:
+def scalar_only(node: Node, env: Mapping[str, Any], bound: frozenset[str] = frozenset()) -> bool:
+    """A tree without sums or family members whose every name (but the `bound` indices) is a number in `env` and
+    every call elementwise: it computes the same on numbers stacked into vectors (trials, or a sum's terms)."""
     for sub in node.walk():
-        if isinstance(sub, Index | Sum) or (isinstance(sub, Name) and not isinstance(env.get(sub.name), float)):
+        if isinstance(sub, Index | Sum):
+            return False
+        if isinstance(sub, Name) and sub.name not in bound and not isinstance(env.get(sub.name), float):
             return False
         if isinstance(sub, Call) and not elementwise_call(sub):
             return False

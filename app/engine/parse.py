@@ -60,8 +60,7 @@ class _Parser:
 
     def advance(self) -> Token:
         tok = self.tok
-        self.i += 1
-        self.tok = self.tokens[self.i]
+        self.skip()
         return tok
 
     def expect_close(self, opener: Token) -> Token:
